@@ -1,0 +1,32 @@
+#!/bin/sh
+# Connecting fails three ways, each firing the monitor with its reason:
+# nobody listens (the OS text), no address is known, and a listener that
+# never greets (connect timeout after connect_interval).
+
+. "$top_srcdir/tests/regress/lib.sh"
+. "$top_srcdir/tests/regress/net-lib.sh"
+
+PA=$(free_port)
+DEAD=$(free_port)
+MUTE=$(free_port)
+
+start_bg mute python3 -c 'import socket, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", '"$MUTE"'))
+s.listen(5)
+c, _ = s.accept()
+print("accepted", flush=True)
+time.sleep(30)'
+sleep 0.3
+
+start_node a a "$PA" "peer=x=127.0.0.1:$DEAD" "peer=z=127.0.0.1:$MUTE" \
+    set=connect_interval=1 cal=x=hi cal=y=hi cal=z=hi
+
+wait_log a 'mon \["transport_error","x","Connection refused"\]'
+wait_log a 'mon \["transport_error","y","no known address"\]'
+wait_log a 'mon \["transport_error","z","connect timeout"\]' 5
+expect_log mute accepted
+expect_log a 'x: cannot connect: Connection refused'
+alive a
+exit 0

@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""rawpeer.py: a minimal AEMP peer for regress tests.
+
+It connects to a node on 127.0.0.1, does the handshake of PROTOCOL.md 3
+with HMAC-SHA3-512 (or sends deliberately bad handshake bytes), sends the
+given frames as they are and prints what comes back, one line each:
+
+    greeting <the node's line 1>
+    auth ok | auth bad
+    recv <frame as compact JSON>
+    closed          (the node closed the connection)
+    timeout         (nothing more within --timeout seconds)
+"""
+
+import argparse
+import base64
+import hashlib
+import hmac
+import json
+import os
+import socket
+import sys
+import time
+
+
+def out(*words):
+    print(*words, flush=True)
+
+
+def read_line(sock, buf, deadline):
+    """Read one LF-terminated line; return (line or None, rest)."""
+    while b"\n" not in buf:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None, buf
+        sock.settimeout(left)
+        try:
+            chunk = sock.recv(65536)
+        except socket.timeout:
+            return None, buf
+        except ConnectionError:
+            chunk = b""
+        if not chunk:
+            return b"", buf
+        buf += chunk
+    line, buf = buf.split(b"\n", 1)
+    return line.rstrip(b"\r"), buf
+
+
+def wait_closed(sock, deadline):
+    """Read and discard until EOF; print closed or timeout."""
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            out("timeout")
+            return
+        sock.settimeout(left)
+        try:
+            chunk = sock.recv(65536)
+        except socket.timeout:
+            out("timeout")
+            return
+        except ConnectionError:
+            chunk = b""
+        if not chunk:
+            out("closed")
+            return
+
+
+def frames(sock, buf, deadline, want):
+    """Print received JSON frames until want arrived, EOF or timeout."""
+    dec = json.JSONDecoder()
+    text = buf.decode("utf-8", "replace")
+    got = 0
+    while True:
+        text = text.lstrip()
+        while text:
+            try:
+                value, end = dec.raw_decode(text)
+            except ValueError:
+                break
+            text = text[end:].lstrip()
+            if value == [""]:
+                continue
+            out("recv", json.dumps(value, separators=(",", ":")))
+            got += 1
+            if want and got >= want:
+                return
+        left = deadline - time.monotonic()
+        if left <= 0:
+            out("timeout")
+            return
+        sock.settimeout(left)
+        try:
+            chunk = sock.recv(65536)
+        except socket.timeout:
+            out("timeout")
+            return
+        except ConnectionError:
+            chunk = b""
+        if not chunk:
+            out("closed")
+            return
+        text += chunk.decode("utf-8", "replace")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--secret", default="")
+    ap.add_argument("--node", default="rawpeer")
+    ap.add_argument("--version", default="1")
+    ap.add_argument("--framing", default="json")
+    ap.add_argument("--auth", default="hmac_sha3_512")
+    ap.add_argument("--raw", help="send these bytes (Python escapes) "
+                    "instead of a greeting, then wait for the close")
+    ap.add_argument("--send", action="append", default=[],
+                    help="a data frame, sent as it is")
+    ap.add_argument("--expect", type=int, default=0,
+                    help="stop after this many frames")
+    ap.add_argument("--timeout", type=float, default=5)
+    a = ap.parse_args()
+
+    deadline = time.monotonic() + a.timeout
+    sock = socket.create_connection(("127.0.0.1", a.port), a.timeout)
+
+    if a.raw is not None:
+        data = a.raw.encode().decode("unicode_escape").encode("latin-1")
+        sock.sendall(data)
+        wait_closed(sock, deadline)
+        return 0
+
+    l1 = ("aemp;%s;%s;hmac_sha3_512;%s;provider=rawpeer-0.1;"
+          "peeraddr=127.0.0.1:%d" % (a.version, a.node, a.framing, a.port))
+    l2 = base64.b64encode(os.urandom(66)).decode()
+    sock.sendall(("%s\n%s\n" % (l1, l2)).encode())
+
+    buf = b""
+    r1, buf = read_line(sock, buf, deadline)
+    if r1:
+        r2, buf = read_line(sock, buf, deadline)
+    if not r1 or not r2:
+        out("closed")
+        return 0
+    r1, r2 = r1.decode(), r2.decode()
+    out("greeting", r1)
+
+    key = a.secret.encode()
+    mine = "%s\n%s\n%s\n%s\n" % (l1, l2, r1, r2)
+    theirs = "%s\n%s\n%s\n%s\n" % (r1, r2, l1, l2)
+    token = hmac.new(key, mine.encode(), hashlib.sha3_512).hexdigest()
+    sock.sendall(("%s;%s;%s\n" % (a.auth, token, a.framing)).encode())
+
+    line, buf = read_line(sock, buf, deadline)
+    if not line:
+        out("closed")
+        return 0
+    method, rtoken = line.decode().split(";")[:2]
+    expect = hmac.new(key, theirs.encode(), hashlib.sha3_512).hexdigest()
+    out("auth", "ok" if method == "hmac_sha3_512" and
+        hmac.compare_digest(rtoken, expect) else "bad")
+
+    for f in a.send:
+        sock.sendall(f.encode())
+    frames(sock, buf, deadline, a.expect)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
