@@ -27,7 +27,7 @@ wait_log a 'mon \["transport_error","b","(Unexpected end-of-file|Connection rese
 wait_log a 'b is down \(transport_error b '
 alive a
 
-# The node goes on: b comes back and a reaches it again on demand.
+# The node goes on: a new b connects and is served.
 start_node b2 b "$PB" "peer=a=127.0.0.1:$PA" cal=a=again
 wait_log b2 'reply \["echo","again"\]'
 alive a
