@@ -60,7 +60,11 @@ aemp_help(struct cmd_ctx *ctx, const char *key, int argc,
 	return 0;
 }
 
-/* Report a failed subcommand on stderr; returns AEMP_ERR_INVAL. */
+/*
+ * Tell the user on stderr, after "aemp: " and the subcommand's name,
+ * what went wrong (or what to know); returns AEMP_ERR_INVAL.  The one
+ * place where the program writes to stderr, beside the usage text.
+ */
 int
 aemp_cmd_error(struct cmd_ctx *ctx, const char *fmt, ...)
 {
@@ -100,7 +104,7 @@ aemp_cmd_config(struct cmd_ctx *ctx)
 			ctx->cfg_error = 1;
 	}
 	if (ctx->cfg_error) {
-		fprintf(stderr, "aemp: %s\n", ctx->cfg_errtext);
+		aemp_cmd_error(NULL, "%s", ctx->cfg_errtext);
 		return NULL;
 	}
 	return &ctx->cfg;
@@ -116,7 +120,7 @@ aemp_cmd_flush(struct cmd_ctx *ctx)
 	if (!ctx->cfg_tried || ctx->cfg_error || !ctx->cfg.dirty)
 		return 0;
 	if ((r = config_save(&ctx->cfg, &err)) != 0) {
-		fprintf(stderr, "aemp: %s\n", err);
+		aemp_cmd_error(NULL, "%s", err);
 		free(err);
 	}
 	return r;
@@ -238,7 +242,7 @@ aemp_finish(struct cmd_ctx *ctx, int status)
 
 	if (status == 0 && ctx->cfg_tried && !ctx->cfg_error &&
 	    ctx->cfg.dirty && config_save(&ctx->cfg, &err) != 0) {
-		fprintf(stderr, "aemp: %s\n", err);
+		aemp_cmd_error(NULL, "%s", err);
 		free(err);
 		status = 1;
 	}

@@ -36,6 +36,7 @@ struct aemp_val	*config_map_with(const struct aemp_val *, const char *,
 #define CONFIGURE_K_LIST	2	/* a list; "a,b" is split */
 #define CONFIGURE_K_SCALAR	3	/* number or boolean, JSON text */
 int		 configure_kind(const char *);
+int		 configure_check(const char *, const struct aemp_val *);
 struct aemp_val	*configure_value(const char *, const char *);
 struct aemp_val	*configure_normalize(const char *, struct aemp_val *);
 char		*configure_node_id(const char *, const char *, int *);

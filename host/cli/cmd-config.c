@@ -38,6 +38,7 @@ cmd_config_value(struct cmd_ctx *ctx, const char *key, struct aemp_val *arg)
 	return v;
 }
 
+/* setX VALUE: the value in the shape its key wants. */
 static int
 cmd_config_set(struct cmd_ctx *ctx, const char *key, int argc,
     struct aemp_val **argv)
@@ -49,15 +50,17 @@ cmd_config_set(struct cmd_ctx *ctx, const char *key, int argc,
 		return AEMP_ERR_IO;
 	if ((v = cmd_config_value(ctx, key, argv[0])) == NULL)
 		return AEMP_ERR_PARSE;
-	if (configure_kind(key) == CONFIGURE_K_STRING &&
-	    aemp_type(v) != AEMP_T_STR) {
+	if (configure_check(key, v) != 0) {
 		aemp_unref(v);
-		return aemp_cmd_error(ctx, "the value must be a string");
+		return aemp_cmd_error(ctx, "the value must be %s",
+		    configure_kind(key) == CONFIGURE_K_LIST ? "a list" :
+		    "a string");
 	}
 	config_set(cfg, ctx->target, key, v);
 	return 0;
 }
 
+/* delX: remove the key from the current target. */
 static int
 cmd_config_del(struct cmd_ctx *ctx, const char *key, int argc,
     struct aemp_val **argv)
@@ -70,6 +73,7 @@ cmd_config_del(struct cmd_ctx *ctx, const char *key, int argc,
 	return 0;
 }
 
+/* gensecret: 180 random characters of [0-9A-Za-z]. */
 static int
 cmd_config_gensecret(struct cmd_ctx *ctx, const char *key, int argc,
     struct aemp_val **argv)
@@ -112,6 +116,7 @@ cmd_config_slurp(const char *path, char **buf, size_t *len)
 	return n == -1 ? -1 : 0;
 }
 
+/* setcert FILE: the PEM text (key, certificate, CAs). */
 static int
 cmd_config_setcert(struct cmd_ctx *ctx, const char *key, int argc,
     struct aemp_val **argv)
@@ -166,20 +171,27 @@ cmd_config_openssl(const char *key, const char *cert)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
+/* gencert: a new key and self-signed certificate. */
 static int
 cmd_config_gencert(struct cmd_ctx *ctx, const char *key, int argc,
     struct aemp_val **argv)
 {
 	struct config	*cfg;
-	char		 dir[] = "/tmp/aemp-cert.XXXXXX", *kpath, *cpath;
-	char		*pem = NULL;
+	const char	*tmpdir;
+	char		*dir, *kpath, *cpath, *pem = NULL;
 	size_t		 len = 0;
 	int		 r = 0;
 
 	if ((cfg = aemp_cmd_config(ctx)) == NULL)
 		return AEMP_ERR_IO;
-	if (mkdtemp(dir) == NULL)
-		return aemp_cmd_error(ctx, "%s: %s", dir, strerror(errno));
+	if ((tmpdir = getenv("TMPDIR")) == NULL || *tmpdir == '\0')
+		tmpdir = "/tmp";
+	xasprintf(&dir, "%s/aemp-cert.XXXXXX", tmpdir);
+	if (mkdtemp(dir) == NULL) {
+		r = aemp_cmd_error(ctx, "%s: %s", dir, strerror(errno));
+		free(dir);
+		return r;
+	}
 	xasprintf(&kpath, "%s/key.pem", dir);
 	xasprintf(&cpath, "%s/cert.pem", dir);
 
@@ -193,6 +205,7 @@ cmd_config_gencert(struct cmd_ctx *ctx, const char *key, int argc,
 	unlink(kpath);
 	unlink(cpath);
 	rmdir(dir);
+	free(dir);
 	free(kpath);
 	free(cpath);
 	if (pem != NULL)
@@ -264,6 +277,7 @@ cmd_config_remove(struct cmd_ctx *ctx, const char *key, int argc,
 	return cmd_config_edit_list(ctx, key, argv[0], 0);
 }
 
+/* profile NAME: create it if needed and edit it. */
 static int
 cmd_config_profile(struct cmd_ctx *ctx, const char *key, int argc,
     struct aemp_val **argv)
@@ -282,6 +296,7 @@ cmd_config_profile(struct cmd_ctx *ctx, const char *key, int argc,
 	return 0;
 }
 
+/* delprofile NAME: remove the profile. */
 static int
 cmd_config_delprofile(struct cmd_ctx *ctx, const char *key, int argc,
     struct aemp_val **argv)
@@ -312,6 +327,7 @@ cmd_config_print(const struct aemp_val *v)
 	free(text);
 }
 
+/* showprofile NAME: the profile's own keys only. */
 static int
 cmd_config_showprofile(struct cmd_ctx *ctx, const char *key, int argc,
     struct aemp_val **argv)
@@ -355,6 +371,7 @@ cmd_config_pairs(struct cmd_ctx *ctx, int argc, struct aemp_val **argv)
 	return args;
 }
 
+/* showconfig [NAME [K V...]]: the effective config. */
 static int
 cmd_config_showconfig(struct cmd_ctx *ctx, const char *key, int argc,
     struct aemp_val **argv)
@@ -405,6 +422,7 @@ cmd_config_preset_path(const char *preset)
 	return path;
 }
 
+/* Read a preset file: one JSON object, relaxed. */
 static int
 cmd_config_read_preset(struct cmd_ctx *ctx, const char *path,
     struct aemp_val **out)
@@ -432,6 +450,7 @@ cmd_config_read_preset(struct cmd_ctx *ctx, const char *path,
 	return 0;
 }
 
+/* import PRESET: copy the preset's keys into the target. */
 static int
 cmd_config_import(struct cmd_ctx *ctx, const char *key, int argc,
     struct aemp_val **argv)

@@ -30,32 +30,54 @@ struct cmd_node_wait {
 };
 
 /* One value as the reference prints it: strings bare, the rest JSON. */
-static void
-cmd_node_print_val(FILE *f, const struct aemp_val *v)
+static char *
+cmd_node_val_text(const struct aemp_val *v)
 {
 	char	*json;
 
-	if (aemp_type(v) == AEMP_T_STR) {
-		fwrite(aemp_str_ptr(v, NULL), 1, aemp_len(v), f);
-		return;
-	}
-	json = aemp_to_json(v);
-	fputs(json != NULL ? json : "?", f);
-	free(json);
+	if (aemp_type(v) == AEMP_T_STR)
+		return xstrdup(aemp_str_ptr(v, NULL));
+	if ((json = aemp_to_json(v)) == NULL)
+		return xstrdup("?");
+	return json;
 }
 
-/* The elements of array v separated by spaces, then a newline. */
-static void
-cmd_node_print_list(FILE *f, const struct aemp_val *v, size_t from)
+/* The elements of array v separated by spaces, as a malloc'd string. */
+static char *
+cmd_node_text(const struct aemp_val *v)
 {
+	char	*out = xstrdup(""), *next, *item;
 	size_t	 i;
 
-	for (i = from; i < aemp_len(v); i++) {
-		if (i > from)
-			fputc(' ', f);
-		cmd_node_print_val(f, aemp_at(v, i));
+	for (i = 0; i < aemp_len(v); i++) {
+		item = cmd_node_val_text(aemp_at(v, i));
+		xasprintf(&next, "%s%s%s", out, i > 0 ? " " : "", item);
+		free(item);
+		free(out);
+		out = next;
 	}
-	fputc('\n', f);
+	return out;
+}
+
+/* Print one value as cmd_node_val_text makes it. */
+static void
+cmd_node_print_val(const struct aemp_val *v)
+{
+	char	*text = cmd_node_val_text(v);
+
+	fputs(text, stdout);
+	free(text);
+}
+
+/* Print the elements of array v separated by spaces, then a newline. */
+static void
+cmd_node_print_list(const struct aemp_val *v)
+{
+	char	*text = cmd_node_text(v);
+
+	puts(text);
+	fflush(stdout);
+	free(text);
 }
 
 /* The elements of array v as JSON without the outer brackets. */
@@ -74,6 +96,7 @@ cmd_node_print_json(const struct aemp_val *v, size_t from)
 	fflush(stdout);
 }
 
+/* The command is over: leave the loop with status. */
 static void
 cmd_node_finish(struct cmd_node_wait *w, int status)
 {
@@ -84,6 +107,7 @@ cmd_node_finish(struct cmd_node_wait *w, int status)
 	aemp_break();
 }
 
+/* No answer in time. */
 static void
 cmd_node_timeout(void *arg)
 {
@@ -91,7 +115,7 @@ cmd_node_timeout(void *arg)
 
 	if (w->done)
 		return;
-	fprintf(stderr, "aemp: %s: no answer within %g seconds\n", w->what,
+	aemp_cmd_error(NULL, "%s: no answer within %g seconds", w->what,
 	    CMD_NODE_TIMEOUT);
 	cmd_node_finish(w, 1);
 }
@@ -101,11 +125,13 @@ static void
 cmd_node_target_died(struct aemp_val *reason, void *arg)
 {
 	struct cmd_node_wait	*w = arg;
+	char			*text;
 
 	if (w->done)
 		return;
-	fprintf(stderr, "aemp: %s: ", w->what);
-	cmd_node_print_list(stderr, reason, 0);
+	text = cmd_node_text(reason);
+	aemp_cmd_error(NULL, "%s: %s", w->what, text);
+	free(text);
 	cmd_node_finish(w, 1);
 }
 
@@ -118,6 +144,10 @@ cmd_node_client(struct cmd_ctx *ctx)
 	if (aemp_cmd_flush(ctx) != 0)
 		return AEMP_ERR_IO;
 	signal(SIGPIPE, SIG_IGN);
+
+	/* A client's own lifecycle would drown its answer: warnings only. */
+	if (getenv("AEMP_VERBOSE") == NULL && getenv("AE_VERBOSE") == NULL)
+		setenv("AEMP_VERBOSE", "5", 1);
 	if ((r = aemp_configure("profile", "aemp", "nodeid", "aemp/%n/%u",
 	    NULL)) != 0)
 		return aemp_cmd_error(ctx, "cannot start a node: %s",
@@ -125,6 +155,7 @@ cmd_node_client(struct cmd_ctx *ctx)
 	return 0;
 }
 
+/* A message made of the command's arguments. */
 static struct aemp_val *
 cmd_node_message(int argc, struct aemp_val **argv)
 {
@@ -137,9 +168,13 @@ cmd_node_message(int argc, struct aemp_val **argv)
 	return msg;
 }
 
-/* Run the loop until the command is done; 5 s at most unless forever. */
+/*
+ * Run the loop until the command is done (5 s at most unless forever),
+ * then free guard, kill the reply port and stop the node.
+ */
 static int
-cmd_node_wait(struct cmd_node_wait *w, struct aemp_guard *mon, int forever)
+cmd_node_wait(struct cmd_node_wait *w, struct aemp_guard *guard,
+    int forever)
 {
 	struct aemp_guard	*timer = NULL;
 
@@ -148,7 +183,7 @@ cmd_node_wait(struct cmd_node_wait *w, struct aemp_guard *mon, int forever)
 	if (!w->done && aemp_run() != 0)
 		w->status = 1;
 	aemp_guard_free(timer);
-	aemp_guard_free(mon);
+	aemp_guard_free(guard);
 	if (w->reply != NULL) {
 		aemp_kil(w->reply, NULL);
 		free((char *)w->reply);
@@ -164,11 +199,11 @@ cmd_node_snd_confirmed(struct aemp_val *msg, void *arg)
 
 	if (w->done)
 		return;
-	cmd_node_print_list(stdout, msg, 0);
-	fflush(stdout);
+	cmd_node_print_list(msg);
 	cmd_node_finish(w, 0);
 }
 
+/* snd PORT ARGS...: send, then wait for a relayed echo. */
 static int
 cmd_node_snd(struct cmd_ctx *ctx, const char *key, int argc,
     struct aemp_val **argv)
@@ -208,6 +243,7 @@ cmd_node_cal_reply(struct aemp_val *msg, void *arg)
 	cmd_node_finish(w, 0);
 }
 
+/* cal PORT ARGS...: send with a reply port appended. */
 static int
 cmd_node_cal(struct cmd_ctx *ctx, const char *key, int argc,
     struct aemp_val **argv)
@@ -241,11 +277,11 @@ cmd_node_mon_fired(struct aemp_val *reason, void *arg)
 
 	if (w->done)
 		return;
-	cmd_node_print_list(stdout, reason, 0);
-	fflush(stdout);
+	cmd_node_print_list(reason);
 	cmd_node_finish(w, 0);
 }
 
+/* mon PORT: wait until the port dies, print the reason. */
 static int
 cmd_node_mon(struct cmd_ctx *ctx, const char *key, int argc,
     struct aemp_val **argv)
@@ -263,36 +299,19 @@ cmd_node_mon(struct cmd_ctx *ctx, const char *key, int argc,
 	return cmd_node_wait(&w, mon, 1);
 }
 
-/* The words of argv joined by spaces, as the reference's eval does. */
-static char *
-cmd_node_join(int argc, struct aemp_val **argv)
-{
-	char	*out = xstrdup(""), *next, *json;
-	int	 i;
-
-	for (i = 0; i < argc; i++) {
-		json = aemp_type(argv[i]) == AEMP_T_STR ? NULL :
-		    aemp_to_json(argv[i]);
-		xasprintf(&next, "%s%s%s", out, i > 0 ? " " : "",
-		    json != NULL ? json : aemp_str_ptr(argv[i], NULL));
-		free(json);
-		free(out);
-		out = next;
-	}
-	return out;
-}
-
 static void
 cmd_node_eval_reply(struct aemp_val *msg, void *arg)
 {
 	struct cmd_node_wait	*w = arg;
 	struct aemp_val		*err = aemp_at(msg, 0);
+	char			*text;
 
 	if (w->done)
 		return;
 	if (aemp_type(err) == AEMP_T_STR && aemp_len(err) > 0) {
-		fprintf(stderr, "aemp: eval: ");
-		cmd_node_print_list(stderr, msg, 0);
+		text = cmd_node_text(msg);
+		aemp_cmd_error(NULL, "eval: %s", text);
+		free(text);
 		cmd_node_finish(w, 1);
 		return;
 	}
@@ -300,24 +319,27 @@ cmd_node_eval_reply(struct aemp_val *msg, void *arg)
 	cmd_node_finish(w, 0);
 }
 
+/* eval NODE EXPR...: Perl code, run by a Perl node. */
 static int
 cmd_node_eval(struct cmd_ctx *ctx, const char *key, int argc,
     struct aemp_val **argv)
 {
 	struct cmd_node_wait	 w = { 0, 0, "eval", NULL, NULL, 0 };
+	struct aemp_val		*words;
 	struct aemp_guard	*mon;
 	const char		*port;
 	char			*node, *expr, *reply;
 
 	if ((port = aemp_cmd_string(ctx, argv[0], "the node")) == NULL)
 		return AEMP_ERR_TYPE;
-	fprintf(stderr, "aemp: eval evaluates Perl and works only against "
-	    "Perl nodes\n");
+	aemp_cmd_error(ctx, "evaluates Perl and works only against Perl nodes");
 	if (cmd_node_client(ctx) != 0)
 		return AEMP_ERR_STATE;
 
 	node = aemp_node_of(port);
-	expr = cmd_node_join(argc - 1, argv + 1);
+	words = cmd_node_message(argc - 1, argv + 1);
+	expr = cmd_node_text(words);
+	aemp_unref(words);
 	reply = aemp_port(cmd_node_eval_reply, &w);
 	w.reply = reply;
 	aemp_snd(node, "sss", "eval", expr, reply);
@@ -353,6 +375,19 @@ cmd_node_trace_ask(struct cmd_node_wait *w, const char *node)
 	    w->reply, node);
 }
 
+/* One neighbour of a trace line; this node itself is left out. */
+static void
+cmd_node_trace_print(const struct aemp_val *v)
+{
+	const char	*node = aemp_str_ptr(v, NULL);
+
+	if (node == NULL || strcmp(node, aemp_node()) != 0) {
+		putchar(' ');
+		cmd_node_print_val(v);
+	}
+}
+
+/* A node's up_nodes: print them and ask the new ones. */
 static void
 cmd_node_trace_reply(struct aemp_val *msg, void *arg)
 {
@@ -370,8 +405,7 @@ cmd_node_trace_reply(struct aemp_val *msg, void *arg)
 	} else {
 		printf("%s ->", node);
 		for (i = 2; i < aemp_len(msg); i++)
-			printf(" %s", aemp_str_ptr(aemp_at(msg, i), NULL) ?
-			    aemp_str_ptr(aemp_at(msg, i), NULL) : "?");
+			cmd_node_trace_print(aemp_at(msg, i));
 		printf("\n");
 		for (i = 2; i < aemp_len(msg); i++) {
 			if (aemp_str_ptr(aemp_at(msg, i), NULL) != NULL)
@@ -391,12 +425,13 @@ cmd_node_trace_timeout(void *arg)
 
 	if (w->done)
 		return;
-	fprintf(stderr, "aemp: trace: %d node%s did not answer within "
-	    "%g seconds\n", w->pending, w->pending == 1 ? "" : "s",
+	aemp_cmd_error(NULL, "trace: %d node%s did not answer within "
+	    "%g seconds", w->pending, w->pending == 1 ? "" : "s",
 	    CMD_NODE_TRACE_TIMEOUT);
 	cmd_node_finish(w, 1);
 }
 
+/* trace NODE: who is connected to whom, through eval. */
 static int
 cmd_node_trace(struct cmd_ctx *ctx, const char *key, int argc,
     struct aemp_val **argv)
@@ -405,11 +440,12 @@ cmd_node_trace(struct cmd_ctx *ctx, const char *key, int argc,
 	struct aemp_guard	*timer;
 	const char		*port;
 	char			*node;
+	int			 r;
 
 	if ((port = aemp_cmd_string(ctx, argv[0], "the node")) == NULL)
 		return AEMP_ERR_TYPE;
-	fprintf(stderr, "aemp: trace asks through eval and works only "
-	    "against Perl nodes\n");
+	aemp_cmd_error(ctx, "asks through eval and works only against Perl "
+	    "nodes");
 	if (cmd_node_client(ctx) != 0)
 		return AEMP_ERR_STATE;
 
@@ -419,16 +455,17 @@ cmd_node_trace(struct cmd_ctx *ctx, const char *key, int argc,
 	cmd_node_trace_ask(&w, node);
 	free(node);
 
+	if (w.pending == 0)
+		w.done = 1;
+
 	timer = aemp_after(CMD_NODE_TRACE_TIMEOUT, cmd_node_trace_timeout,
 	    &w);
-	if (w.pending > 0 && aemp_run() != 0)
-		w.status = 1;
-	aemp_guard_free(timer);
+	r = cmd_node_wait(&w, timer, 1);
 	aemp_unref(w.seen);
-	w.seen = NULL;
-	return cmd_node_wait(&w, NULL, 1);
+	return r;
 }
 
+/* shell, restart: only the reference's aemp has them. */
 static int
 cmd_node_perl_only(struct cmd_ctx *ctx, const char *key, int argc,
     struct aemp_val **argv)
@@ -437,6 +474,7 @@ cmd_node_perl_only(struct cmd_ctx *ctx, const char *key, int argc,
 	    " this one does not implement it", ctx->cmd);
 }
 
+/* SIGTERM, SIGINT: leave the loop for a clean shutdown. */
 static void
 cmd_node_stop(evutil_socket_t fd, short what, void *arg)
 {
@@ -444,6 +482,7 @@ cmd_node_stop(evutil_socket_t fd, short what, void *arg)
 	aemp_break();
 }
 
+/* run's KEY VALUE pairs (a lone first one: the profile). */
 static struct aemp_val *
 cmd_node_run_args(struct cmd_ctx *ctx, int argc, struct aemp_val **argv)
 {
@@ -472,6 +511,7 @@ bad:
 	return NULL;
 }
 
+/* run KEY VALUE...: configure a node and serve until stopped. */
 static int
 cmd_node_run(struct cmd_ctx *ctx, const char *key, int argc,
     struct aemp_val **argv)
@@ -508,6 +548,7 @@ cmd_node_run(struct cmd_ctx *ctx, const char *key, int argc,
 	return r;
 }
 
+/* One entry of load_list: name, path, ABI, kind, functions. */
 static void
 cmd_node_print_module(const struct aemp_val *m)
 {
@@ -515,22 +556,23 @@ cmd_node_print_module(const struct aemp_val *m)
 
 	printf("%s\t", aemp_str_ptr(aemp_map_get(m, "name"), NULL) ?
 	    aemp_str_ptr(aemp_map_get(m, "name"), NULL) : "?");
-	cmd_node_print_val(stdout, aemp_map_get(m, "path"));
+	cmd_node_print_val(aemp_map_get(m, "path"));
 	printf("\n");
 	if ((v = aemp_map_get(m, "error")) != NULL) {
 		printf("\terror: ");
-		cmd_node_print_val(stdout, v);
+		cmd_node_print_val(v);
 		printf("\n");
 		return;
 	}
 	printf("\tABI ");
-	cmd_node_print_val(stdout, aemp_map_get(m, "abi"));
+	cmd_node_print_val(aemp_map_get(m, "abi"));
 	printf(", ");
-	cmd_node_print_val(stdout, aemp_map_get(m, "kind"));
+	cmd_node_print_val(aemp_map_get(m, "kind"));
 	printf("\n\tfunctions: ");
-	cmd_node_print_list(stdout, aemp_map_get(m, "functions"), 0);
+	cmd_node_print_list(aemp_map_get(m, "functions"));
 }
 
+/* modules: what the module path of the target holds. */
 static int
 cmd_node_modules(struct cmd_ctx *ctx, const char *key, int argc,
     struct aemp_val **argv)

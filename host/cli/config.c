@@ -62,6 +62,7 @@ config_path(void)
 	return config_path_buf;
 }
 
+/* The whole regular file on fd, NUL-terminated. */
 static int
 config_read_fd(int fd, const char *path, char **textp, size_t *lenp,
     char **errp)
@@ -115,6 +116,7 @@ config_parse_error(const char *path, const char *perr, char **errp)
 		    (int)(at - perr), perr);
 }
 
+/* Parse the file's text; the root must be an object. */
 static int
 config_parse(struct config *cfg, const char *text, size_t len, char **errp)
 {
@@ -188,6 +190,7 @@ config_has_secret(const struct aemp_val *m)
 	    aemp_map_get(m, "cert") != NULL;
 }
 
+/* A file holding a secret or a key is private. */
 static mode_t
 config_save_mode(struct config *cfg)
 {
@@ -225,6 +228,7 @@ config_write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
+/* fsync the folder of path, so the rename is durable. */
 static void
 config_sync_dir(const char *path)
 {
@@ -246,6 +250,7 @@ config_sync_dir(const char *path)
 	free(dir);
 }
 
+/* Write the pretty JSON of cfg to fd, then fsync. */
 static int
 config_write_tmp(struct config *cfg, const char *tmp, int fd, char **errp)
 {
@@ -290,7 +295,8 @@ config_save(struct config *cfg, char **errp)
 
 	xasprintf(&tmp, "%s.XXXXXX", cfg->path);
 	if ((fd = mkstemp(tmp)) == -1) {
-		xasprintf(errp, "%s: %s", tmp, strerror(errno));
+		xasprintf(errp, "%s: cannot create a file beside it: %s",
+		    cfg->path, strerror(errno));
 		r = AEMP_ERR_IO;
 		goto out;
 	}
@@ -404,6 +410,7 @@ config_is_control(const char *key)
 	return 0;
 }
 
+/* Copy every pair of layer into out, later ones winning. */
 static void
 config_merge_into(struct aemp_val *out, const struct aemp_val *layer,
     int skip_control)
@@ -442,6 +449,7 @@ config_chain(struct config *cfg, const char *name,
 	return n;
 }
 
+/* The file's layers: global section, parents, profile. */
 static void
 config_merge_file(struct aemp_val *out, struct config *cfg,
     const char *name)

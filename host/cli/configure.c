@@ -60,6 +60,7 @@ configure_kind(const char *key)
 	return CONFIGURE_K_SCALAR;
 }
 
+/* The comma-separated parts of text, empty ones left out. */
 static struct aemp_val *
 configure_split(const char *text, size_t len)
 {
@@ -134,6 +135,20 @@ configure_normalize(const char *key, struct aemp_val *v)
 	return list;
 }
 
+/* 0 when v has the type key wants, else AEMP_ERR_TYPE. */
+int
+configure_check(const char *key, const struct aemp_val *v)
+{
+	switch (configure_kind(key)) {
+	case CONFIGURE_K_STRING:
+		return aemp_type(v) == AEMP_T_STR ? 0 : AEMP_ERR_TYPE;
+	case CONFIGURE_K_LIST:
+		return aemp_type(v) == AEMP_T_ARRAY ? 0 : AEMP_ERR_TYPE;
+	default:
+		return 0;
+	}
+}
+
 static void
 configure_append(char **buf, size_t *len, size_t *cap, const char *s,
     size_t n)
@@ -192,19 +207,28 @@ configure_node_id(const char *nodeid, const char *profile, int *randomized)
 	return id;
 }
 
-/* The arguments with every value in its key's shape, as a new map. */
+/*
+ * The arguments with every value in its key's shape, as a new map, or
+ * NULL (logged) when one has the wrong type.
+ */
 static struct aemp_val *
 configure_args(const struct aemp_val *args)
 {
-	struct aemp_val	*out;
+	struct aemp_val	*out, *v;
 	const char	*k;
 	size_t		 i, klen;
 
 	out = aemp_map_new(aemp_len(args));
 	for (i = 0; i < aemp_len(args); i++) {
 		k = aemp_map_key_at(args, i, &klen);
-		aemp_map_put_n(out, k, klen, configure_normalize(k,
-		    aemp_ref(aemp_map_val_at(args, i))));
+		v = configure_normalize(k, aemp_ref(aemp_map_val_at(args, i)));
+		if (configure_check(k, v) != 0) {
+			log_error("configure: %.100s: wrong type of value", k);
+			aemp_unref(v);
+			aemp_unref(out);
+			return NULL;
+		}
+		aemp_map_put_n(out, k, klen, v);
 	}
 	return out;
 }
@@ -238,6 +262,7 @@ configure_merge(struct aemp_val *args, const char *profile,
 	return 0;
 }
 
+/* Compute the node ID and hand it to the kernel and log. */
 static int
 configure_set_node(const char *profile)
 {
@@ -264,6 +289,7 @@ configure_set_node(const char *profile)
 	return 0;
 }
 
+/* Listen on the binds, then start the database client. */
 static int
 configure_listen(void)
 {
@@ -299,6 +325,7 @@ out:
 	return r;
 }
 
+/* Whether name is one of the framing_format entries. */
 static int
 configure_is_codec(const char *name)
 {
@@ -313,6 +340,7 @@ configure_is_codec(const char *name)
 	return 0;
 }
 
+/* Load the plugins the settings list; failures are logged. */
 static void
 configure_plugins(void)
 {
@@ -338,6 +366,7 @@ configure_plugins(void)
 	}
 }
 
+/* Start the layers above the settings, in order. */
 static int
 configure_start(const char *profile)
 {
@@ -385,7 +414,8 @@ aemp_configure_map(const struct aemp_val *args)
 	configure_called = 1;
 	log_init();
 
-	norm = configure_args(args);
+	if ((norm = configure_args(args)) == NULL)
+		return AEMP_ERR_TYPE;
 	if ((profile = aemp_str_ptr(aemp_map_get(norm, "profile"),
 	    NULL)) == NULL)
 		profile = util_hostname();

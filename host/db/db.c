@@ -134,7 +134,7 @@ db_master_set(const char *node)
 {
 	free(db.master);
 	db.master = xstrdup(node);
-	log_debug("new master node: %s", node);
+	log_debug("new master node: %.100s", node);
 
 	dbclient_master_bound();
 }
@@ -178,7 +178,7 @@ db_node_cb(const char *node, int up, struct aemp_val *reason, void *arg)
 
 	if (!up && db.master != NULL && strcmp(node, db.master) == 0 &&
 	    !db.global) {
-		log_debug("master node %s is down", node);
+		log_debug("master node %.100s is down", node);
 		free(db.master);
 		db.master = NULL;
 	}
@@ -197,7 +197,7 @@ db_send(const char *node, const char *fmt, ...)
 	va_end(ap);
 
 	if (msg == NULL) {
-		log_error("db: cannot build a message for %s", node);
+		log_error("db: cannot build a message for %.100s", node);
 		return;
 	}
 	aemp_sndv(node, msg);

@@ -72,6 +72,9 @@ int		 dbmap_del_val(struct dbmap *, const char *, size_t);
 struct aemp_val	*dbmap_to_map(const struct dbmap *);
 struct aemp_val	*dbmap_to_array(const struct dbmap *, int);
 
+/* seed-resolve.c */
+int		 seed_resolve(const char *, struct aemp_val *);
+
 /* seed.c */
 int		 seed_start(struct aemp_val *);
 void		 seed_shutdown(void);

@@ -67,8 +67,8 @@ static struct {
 	struct dbmap		 calls;	/* id => struct dbclient_call */
 	unsigned long		 next_id;
 	struct dbmap		 fams;	/* family => struct dbclient_fam */
-} c = {
-	.reqs = TAILQ_HEAD_INITIALIZER(c.reqs)
+} dbc = {
+	.reqs = TAILQ_HEAD_INITIALIZER(dbc.reqs)
 };
 
 static void
@@ -80,7 +80,7 @@ dbclient_req_add(const char *id, struct aemp_val *msg)
 
 	if (msg == NULL)
 		return;
-	e = dbmap_add(&c.req_ids, id, strlen(id), &created);
+	e = dbmap_add(&dbc.req_ids, id, strlen(id), &created);
 	if (!created) {
 		aemp_unref(msg);
 		return;
@@ -90,7 +90,7 @@ dbclient_req_add(const char *id, struct aemp_val *msg)
 	r->id = xstrdup(id);
 	r->msg = msg;
 	e->data = r;
-	TAILQ_INSERT_TAIL(&c.reqs, r, entry);
+	TAILQ_INSERT_TAIL(&dbc.reqs, r, entry);
 
 	if (db_master() != NULL && db_running())
 		db_sendv(db_master(), msg);
@@ -99,7 +99,7 @@ dbclient_req_add(const char *id, struct aemp_val *msg)
 static void
 dbclient_req_free(struct dbclient_req *r)
 {
-	TAILQ_REMOVE(&c.reqs, r, entry);
+	TAILQ_REMOVE(&dbc.reqs, r, entry);
 	aemp_unref(r->msg);
 	free(r->id);
 	free(r);
@@ -110,7 +110,7 @@ dbclient_req_del(const char *id)
 {
 	void	*data;
 
-	if (dbmap_del(&c.req_ids, id, strlen(id), &data))
+	if (dbmap_del(&dbc.req_ids, id, strlen(id), &data))
 		dbclient_req_free(data);
 }
 
@@ -121,9 +121,9 @@ dbclient_local_db(void)
 	struct aemp_val		*db;
 	struct dbmap_ent	*e;
 
-	db = aemp_map_new(c.local.count);
-	for (e = dbmap_next(&c.local, NULL); db != NULL && e != NULL;
-	    e = dbmap_next(&c.local, e))
+	db = aemp_map_new(dbc.local.count);
+	for (e = dbmap_next(&dbc.local, NULL); db != NULL && e != NULL;
+	    e = dbmap_next(&dbc.local, e))
 		aemp_map_put_n(db, e->key, e->len, dbmap_to_map(e->data));
 	return (db);
 }
@@ -136,7 +136,7 @@ dbclient_master_bound(void)
 	const char		*master = db_master();
 
 	db_send(master, "sV", "g_slave", dbclient_local_db());
-	TAILQ_FOREACH(r, &c.reqs, entry)
+	TAILQ_FOREACH(r, &dbc.reqs, entry)
 		db_sendv(master, r->msg);
 }
 
@@ -152,7 +152,7 @@ dbclient_local_set(const char *family, const char *key, struct aemp_val *v)
 	if (nv == NULL)
 		return;
 
-	e = dbmap_add(&c.local, family, strlen(family), NULL);
+	e = dbmap_add(&dbc.local, family, strlen(family), NULL);
 	if (e->data == NULL)
 		e->data = dbmap_new();
 	fam = e->data;
@@ -174,11 +174,11 @@ dbclient_local_del(const char *family, const char *key)
 {
 	struct dbmap	*fam;
 
-	fam = dbmap_get(&c.local, family);
+	fam = dbmap_get(&dbc.local, family);
 	if (fam == NULL || !dbmap_del_val(fam, key, strlen(key)))
 		return;
 	if (fam->count == 0 &&
-	    dbmap_del(&c.local, family, strlen(family), NULL))
+	    dbmap_del(&dbc.local, family, strlen(family), NULL))
 		dbmap_free_vals(fam);
 
 	if (db_master() != NULL && db_running())
@@ -326,7 +326,7 @@ dbclient_fam_drop(struct dbclient_fam *f)
 {
 	char	*id;
 
-	dbmap_del(&c.fams, f->name, strlen(f->name), NULL);
+	dbmap_del(&dbc.fams, f->name, strlen(f->name), NULL);
 	f->dropped = 1;
 
 	if (xasprintf(&id, "mon1 %s", f->name) != -1) {
@@ -361,6 +361,7 @@ dbclient_dispatch(struct dbclient_fam *f, struct aemp_val *added,
 	struct dbclient_sub	*s;
 	struct aemp_val		*snap;
 
+	/* XXX rebuilt per batch: costly for families of many keys */
 	if ((snap = dbmap_to_map(&f->db)) == NULL)
 		return;
 
@@ -417,7 +418,7 @@ aemp_db_mon(const char *family, aemp_db_cb cb, void *arg)
 	if (family == NULL || cb == NULL)
 		return (NULL);
 
-	e = dbmap_add(&c.fams, family, strlen(family), &created);
+	e = dbmap_add(&dbc.fams, family, strlen(family), &created);
 	if (created) {
 		f = xcalloc(1, sizeof *f);
 		f->name = xstrdup(family);
@@ -454,14 +455,14 @@ dbclient_call(const char *request, const char *family, aemp_reply_cb cb,
 
 	if (family == NULL || cb == NULL)
 		return;
-	if (xasprintf(&id, "q%lu", ++c.next_id) == -1)
+	if (xasprintf(&id, "q%lu", ++dbc.next_id) == -1)
 		return;
 
 	call = xmalloc(sizeof *call);
 	call->cb = cb;
 	call->arg = arg;
 	call->what = what;
-	e = dbmap_add(&c.calls, id, strlen(id), NULL);
+	e = dbmap_add(&dbc.calls, id, strlen(id), NULL);
 	e->data = call;
 
 	dbclient_req_add(id, aemp_pack("sss", request, family, id));
@@ -549,7 +550,7 @@ dbclient_req_reply(const char *src, struct aemp_val *msg)
 		return;
 	}
 	dbclient_req_del(id);
-	if (!dbmap_del(&c.calls, id, strlen(id), &data))
+	if (!dbmap_del(&dbc.calls, id, strlen(id), &data))
 		return;
 	call = data;
 
@@ -579,7 +580,7 @@ dbclient_req_fam(const char *src, struct aemp_val *msg, const char *what)
 		return (NULL);
 	}
 
-	e = dbmap_find(&c.fams, name, len);
+	e = dbmap_find(&dbc.fams, name, len);
 	return (e != NULL ? e->data : NULL);
 }
 
@@ -619,7 +620,8 @@ dbclient_req_chg1(const char *src, struct aemp_val *msg)
 	if (a == NULL || ch == NULL || d == NULL)
 		goto out;
 
-	for (e = dbmap_next(&f->db, NULL); e != NULL; e = dbmap_next(&f->db, e)) {
+	for (e = dbmap_next(&f->db, NULL); e != NULL;
+	    e = dbmap_next(&f->db, e)) {
 		if (aemp_type(ndb) != AEMP_T_MAP ||
 		    aemp_map_get(ndb, e->key) == NULL)
 			aemp_array_push(d, aemp_str_n(e->key, e->len));
@@ -694,10 +696,10 @@ dbclient_shutdown(void)
 {
 	struct dbclient_req	*r;
 
-	while ((r = TAILQ_FIRST(&c.reqs)) != NULL)
+	while ((r = TAILQ_FIRST(&dbc.reqs)) != NULL)
 		dbclient_req_free(r);
-	dbmap_clear(&c.req_ids, NULL);
-	dbmap_clear(&c.calls, free);
-	dbmap_clear(&c.fams, dbclient_fam_free_cb);
-	dbmap_clear(&c.local, dbmap_free_vals);
+	dbmap_clear(&dbc.req_ids, NULL);
+	dbmap_clear(&dbc.calls, free);
+	dbmap_clear(&dbc.fams, dbclient_fam_free_cb);
+	dbmap_clear(&dbc.local, dbmap_free_vals);
 }

@@ -367,11 +367,7 @@ global_disconnect(const char *node)
 	struct dbmap		*fams, *subs;
 	struct dbmap_ent	*e;
 
-	dbmap_del(&g.globals, node, strlen(node), NULL);
-	dbclient_local_del("'g", node);
-	dbclient_local_del("'l", node);
-	global_clr(node);
-
+	/* unsubscribe first: the node must not hear of its own keys going */
 	fams = global_sub_map(&g.subs_of, node, strlen(node), 0);
 	for (e = fams != NULL ? dbmap_next(fams, NULL) : NULL; e != NULL;
 	    e = dbmap_next(fams, e)) {
@@ -385,6 +381,11 @@ global_disconnect(const char *node)
 	}
 	if (fams != NULL && dbmap_del(&g.subs_of, node, strlen(node), NULL))
 		dbmap_free_set(fams);
+
+	dbmap_del(&g.globals, node, strlen(node), NULL);
+	dbclient_local_del("'g", node);
+	dbclient_local_del("'l", node);
+	global_clr(node);
 	dbmap_del(&g.slaves, node, strlen(node), NULL);
 }
 
@@ -672,7 +673,7 @@ global_keep_all(evutil_socket_t fd, short what, void *arg)
 		return;
 	for (e = dbmap_next(&g.keep_down, NULL); e != NULL;
 	    e = dbmap_next(&g.keep_down, e)) {
-		log_trace("keepalive: connecting %s", e->key);
+		log_trace("keepalive: connecting %.100s", e->key);
 		if (hooks != NULL && hooks->connect != NULL)
 			hooks->connect(e->key);
 	}

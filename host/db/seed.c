@@ -75,31 +75,49 @@ seed_again(void)
 	struct timeval	 tv = { 0, 0 };
 
 	seed_retry = (1 + seed_rand()) * 0.6;
-	if (seed_timer != NULL && !evtimer_pending(seed_timer, NULL))
+	if (seed_timer != NULL)
 		evtimer_add(seed_timer, &tv);
 }
 
-/* Remember every seed address of the array seeds and start dialling. */
+static void
+seed_add(const char *addr)
+{
+	struct seed	*s;
+
+	if (seed_find_addr(addr) != NULL)
+		return;
+
+	s = xcalloc(1, sizeof *s);
+	s->addr = xstrdup(addr);
+	TAILQ_INSERT_TAIL(&seeds, s, entry);
+}
+
+/* Resolve every seed of the array list and start dialling them. */
 int
 seed_start(struct aemp_val *list)
 {
-	struct seed	*s;
-	const char	*addr;
+	struct aemp_val	*addrs;
+	const char	*seed;
 	size_t		 i;
+	int		 r = 0;
 
 	if (aemp_type(list) != AEMP_T_ARRAY)
 		return (AEMP_ERR_TYPE);
 
-	for (i = 0; i < aemp_len(list); i++) {
-		if ((addr = aemp_str_ptr(aemp_at(list, i), NULL)) == NULL)
-			return (AEMP_ERR_TYPE);
-		if (seed_find_addr(addr) != NULL)
-			continue;
-
-		s = xcalloc(1, sizeof *s);
-		s->addr = xstrdup(addr);
-		TAILQ_INSERT_TAIL(&seeds, s, entry);
+	addrs = aemp_array_new(aemp_len(list));
+	for (i = 0; addrs != NULL && i < aemp_len(list); i++) {
+		if ((seed = aemp_str_ptr(aemp_at(list, i), NULL)) == NULL)
+			r = AEMP_ERR_TYPE;
+		else
+			r = seed_resolve(seed, addrs);
+		if (r != 0)
+			break;
 	}
+	for (i = 0; r == 0 && i < aemp_len(addrs); i++)
+		seed_add(aemp_str_ptr(aemp_at(addrs, i), NULL));
+	aemp_unref(addrs);
+	if (r != 0)
+		return (r);
 
 	if (TAILQ_EMPTY(&seeds))
 		return (0);
@@ -113,7 +131,7 @@ seed_start(struct aemp_val *list)
 static void
 seed_up(struct seed *s)
 {
-	log_debug("seed %s (%s) is up", s->node, s->addr);
+	log_debug("seed %.100s (%s) is up", s->node, s->addr);
 	db_send(s->node, "s", "g_slave");
 }
 
@@ -144,10 +162,10 @@ seed_connected(const char *addr, const char *node, void *arg)
 	s->state = SEED_GREETED;
 	s->since = util_now();
 
-	if (aemp_node_is_up(node) == 1) {
-		seed_up(s);
+	/* start its global service now; node-up sends this again */
+	db_send(node, "s", "g_slave");
+	if (aemp_node_is_up(node) == 1)
 		db_master_search();
-	}
 }
 
 static void

@@ -35,6 +35,9 @@ static struct context	*context_top;
 /* The text of the aemp_die being unwound; global, not on the stack. */
 static char		*context_death;
 
+/* The kill reason of the latest death, for context_take_death. */
+static struct aemp_val	*context_reason;
+
 static void
 context_died(const char *id, const char *name)
 {
@@ -48,15 +51,17 @@ context_died(const char *id, const char *name)
 		return;
 	}
 
-	if (port_exists(name)) {
-		reason = aemp_array_new(2);
-		aemp_array_push(reason, aemp_str("die"));
-		aemp_array_push(reason, aemp_str(text));
+	reason = aemp_array_new(2);
+	aemp_array_push(reason, aemp_str("die"));
+	aemp_array_push(reason, aemp_str(text));
+	if (port_exists(name))
 		port_kill(name, reason);
-		aemp_unref(reason);
-	} else
+	else
 		log_error("%s died before it had a port: %s", id, text);
 	free(text);
+
+	aemp_unref(context_reason);
+	context_reason = reason;
 }
 
 /*
@@ -182,11 +187,26 @@ aemp_psub_free(struct aemp_psub *ps)
 	free(ps);
 }
 
+/*
+ * The ("die", text) reason of the latest callback that died (a reference
+ * for the caller), or NULL.
+ */
+struct aemp_val *
+context_take_death(void)
+{
+	struct aemp_val	*r = context_reason;
+
+	context_reason = NULL;
+	return r;
+}
+
 /* Forget any die text left over (shutdown). */
 void
 context_free_all(void)
 {
 	free(context_death);
 	context_death = NULL;
+	aemp_unref(context_reason);
+	context_reason = NULL;
 	context_top = NULL;
 }

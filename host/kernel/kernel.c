@@ -44,6 +44,9 @@ struct event_base *
 kernel_base(void)
 {
 	if (kernel_ev_base == NULL) {
+		/* A program that never configures still honours AEMP_*. */
+		if (kernel_node_id == NULL)
+			log_init();
 		if ((kernel_ev_base = event_base_new()) == NULL)
 			fatalx("cannot create the event base");
 		kernel_own_base = 1;
@@ -142,6 +145,13 @@ aemp_node(void)
 	return kernel_node();
 }
 
+/* The node the running message came from (this node for local sends). */
+const char *
+kernel_srcnode(void)
+{
+	return queue_srcnode();
+}
+
 /* 1 while kernel_shutdown runs: nothing goes out any more. */
 int
 kernel_stopping(void)
@@ -201,7 +211,7 @@ kernel_shutdown(void)
 	port_free_all();
 	nodes_free_all();
 	spawn_free_all();
-	nodeport_free_all();
+	kernel_request_free_all();
 	context_free_all();
 	guard_free_all();
 
@@ -215,6 +225,7 @@ kernel_shutdown(void)
 
 	free(kernel_node_id);
 	kernel_node_id = NULL;
+	log_set_node(NULL);
 	free(kernel_uniq_str);
 	kernel_uniq_str = NULL;
 	memset(&kernel_hooks, 0, sizeof kernel_hooks);

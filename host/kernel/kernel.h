@@ -47,13 +47,16 @@ const struct kernel_hooks *kernel_get_hooks(void);
 struct event_base *kernel_base(void);
 void		 kernel_set_node(const char *, const char *);
 const char	*kernel_node(void);
+const char	*kernel_uniq(void);
+const char	*kernel_runiq(void);
+int		 kernel_stopping(void);
 void		 kernel_shutdown(void);
 
-/* kernel-receive: messages and events coming in from the network. */
+/* kernel-receive.c, kernel-node.c: what comes in from the network. */
 void		 kernel_receive(const char *, struct aemp_val *);
 void		 kernel_node_up(const char *);
 void		 kernel_node_down(const char *, struct aemp_val *);
-const char	*kernel_srcnode(void);
+const char	*kernel_srcnode(void);	/* kernel.c */
 
 /*
  * The node port's requests: msg is the whole message as received
@@ -69,7 +72,10 @@ struct kernel_request {
 #define KERNEL_REQ_NOSECURE	0x1	/* refused when "secure" is set */
 };
 
-/* Add a table of requests ended by a NULL name; later tables override. */
+/*
+ * kernel-request.c: add a table of requests ended by a NULL name; later
+ * tables override.
+ */
 void		 kernel_request_add(const struct kernel_request *);
 int		 kernel_request_known(const char *);
 
@@ -88,11 +94,6 @@ typedef void (*guard_cancel_cb)(void *);
 struct aemp_guard *guard_new(guard_cancel_cb, void *);
 void		 guard_fired(struct aemp_guard *);
 void		 guard_free_all(void);
-
-/* kernel.c */
-const char	*kernel_uniq(void);
-const char	*kernel_runiq(void);
-int		 kernel_stopping(void);
 
 /* ------------------------------------------------------------------ */
 /* Inside the kernel only.                                            */
@@ -139,7 +140,6 @@ struct mon {
 TAILQ_HEAD(monq, mon);
 
 void		 mon_fire_all(struct monq *, struct aemp_val *);
-void		 mon_check_local(struct mon *);
 void		 mon_fire_one(struct mon *, struct aemp_val *);
 void		 mon_destroy(struct mon *);
 void		 mon_request(const char *, const char *);
@@ -199,11 +199,11 @@ typedef void (*queue_job_cb)(struct job *);
 struct job {
 	TAILQ_ENTRY(job)	 entry;
 	queue_job_cb		 run;
-	char			*name;
-	char			*srcnode;
-	char			*function;
-	struct aemp_val		*val;
-	struct mon		*mon;
+	char			*name;		/* local port or node */
+	char			*srcnode;	/* NULL: this node */
+	char			*function;	/* spawn */
+	struct aemp_val		*val;		/* message, reason, args */
+	struct mon		*mon;		/* freed with the job */
 	int			 flag;
 };
 
@@ -217,6 +217,7 @@ typedef void (*context_call_cb)(void *);
 int		 context_run(const char *, const char *, context_call_cb,
 		    void *);
 const char	*context_name(void);
+struct aemp_val	*context_take_death(void);
 void		 context_free_all(void);
 
 /* timer.c */
@@ -233,9 +234,9 @@ int		 spawn_pending(const char *);
 struct aemp_val	*spawn_failure(const char *);
 void		 spawn_free_all(void);
 
-/* nodeport.c */
-void		 nodeport_dispatch(const char *, struct aemp_val *);
-void		 nodeport_free_all(void);
+/* kernel-request.c */
+void		 kernel_request_dispatch(const char *, struct aemp_val *);
+void		 kernel_request_free_all(void);
 
 /* nodes.c: what the kernel knows of other nodes. */
 struct knode {

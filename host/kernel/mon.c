@@ -97,25 +97,40 @@ mon_fire_one(struct mon *m, struct aemp_val *reason)
 	mon_destroy(m);
 }
 
-/* Fire (and free) every monitor in q with reason. */
-void
-mon_fire_all(struct monq *q, struct aemp_val *reason)
+/* Move every monitor of q to batch, where cancelling still works. */
+static void
+mon_take(struct monq *q, struct monq *batch)
 {
-	struct monq	 batch = TAILQ_HEAD_INITIALIZER(batch);
 	struct mon	*m;
 
 	while ((m = TAILQ_FIRST(q)) != NULL) {
 		TAILQ_REMOVE(q, m, entry);
-		TAILQ_INSERT_TAIL(&batch, m, entry);
-		m->owner = &batch;
+		TAILQ_INSERT_TAIL(batch, m, entry);
+		m->owner = batch;
 		m->state = MON_FIRING;
 	}
+}
 
-	while ((m = TAILQ_FIRST(&batch)) != NULL) {
-		TAILQ_REMOVE(&batch, m, entry);
+static void
+mon_fire_batch(struct monq *batch, struct aemp_val *reason)
+{
+	struct mon	*m;
+
+	while ((m = TAILQ_FIRST(batch)) != NULL) {
+		TAILQ_REMOVE(batch, m, entry);
 		m->owner = NULL;
 		mon_fire_one(m, reason);
 	}
+}
+
+/* Fire (and free) every monitor in q with reason. */
+void
+mon_fire_all(struct monq *q, struct aemp_val *reason)
+{
+	struct monq	batch = TAILQ_HEAD_INITIALIZER(batch);
+
+	mon_take(q, &batch);
+	mon_fire_batch(&batch, reason);
 }
 
 /* Why a monitor of the nonexistent local port name fires: new array. */
@@ -410,6 +425,7 @@ mon_remote_killed(const char *srcnode, const char *name,
 void
 mon_node_down(const char *node, struct aemp_val *reason)
 {
+	struct monq	 batch = TAILQ_HEAD_INITIALIZER(batch);
 	struct knode	*kn;
 	struct table	*lmon;
 	struct monq	*q;
@@ -421,12 +437,13 @@ mon_node_down(const char *node, struct aemp_val *reason)
 	while ((m = TAILQ_FIRST(&kn->rmon)) != NULL)
 		mon_destroy(m);
 
+	/* Take them all before any callback can add or cancel one. */
 	lmon = kn->lmon;
 	kn->lmon = table_new();
-	while ((q = table_next(lmon, &cur, NULL)) != NULL) {
-		mon_fire_all(q, reason);
-		free(q);
-	}
-	table_free(lmon, NULL);
+	while ((q = table_next(lmon, &cur, NULL)) != NULL)
+		mon_take(q, &batch);
+	table_free(lmon, free);
+
+	mon_fire_batch(&batch, reason);
 	nodes_gc(nodes_get(node, 0));
 }

@@ -17,8 +17,13 @@
 
 static struct table	*port_table;
 
-/* Perl's magic string counter: "a", then "b" ... "z", "aa", ... */
-static char		*port_counter;
+/*
+ * Perl's magic string counter: "a", then "b" ... "z", "aa", ...  Static,
+ * so that names are never reused even across kernel_shutdown; 22 letters
+ * last longer than any process.
+ */
+#define PORT_COUNTER_MAX	22
+static char		 port_counter[PORT_COUNTER_MAX + 1];
 
 struct port_call {
 	aemp_msg_cb	 cb;
@@ -29,15 +34,8 @@ struct port_call {
 static void
 port_counter_next(void)
 {
-	size_t	 len, i;
-	char	*s;
+	size_t	 len = strlen(port_counter), i;
 
-	if (port_counter == NULL) {
-		port_counter = xstrdup("a");
-		return;
-	}
-
-	len = strlen(port_counter);
 	for (i = len; i > 0; i--) {
 		if (port_counter[i - 1] != 'z') {
 			port_counter[i - 1]++;
@@ -46,11 +44,10 @@ port_counter_next(void)
 		port_counter[i - 1] = 'a';
 	}
 
-	s = xmalloc(len + 2);
-	s[0] = 'a';
-	memcpy(s + 1, port_counter, len + 1);
-	free(port_counter);
-	port_counter = s;
+	if (len == PORT_COUNTER_MAX)
+		fatalx("port names exhausted");
+	memmove(port_counter + 1, port_counter, len + 1);
+	port_counter[0] = 'a';
 }
 
 /*
@@ -62,8 +59,8 @@ port_new_name(int spawn)
 {
 	char	*name;
 
-	if (port_counter == NULL)
-		port_counter_next();
+	if (port_counter[0] == '\0')
+		port_counter[0] = 'a';
 	port_counter_next();
 	xasprintf(&name, "%s%s", spawn ? kernel_runiq() : kernel_uniq(),
 	    port_counter);
@@ -76,7 +73,7 @@ port_counter_used(const char *s)
 {
 	size_t	len = strlen(s), clen;
 
-	if (len == 0 || port_counter == NULL)
+	if (len == 0 || port_counter[0] == '\0')
 		return 0;
 	if (strspn(s, "abcdefghijklmnopqrstuvwxyz") != len)
 		return 0;
@@ -220,7 +217,7 @@ port_kill(const char *name, struct aemp_val *reason)
 
 	if (TAILQ_EMPTY(&p->mons) && aemp_len(reason) > 0) {
 		json = aemp_to_json(reason);
-		log_error("unmonitored local port %s died with reason: %s",
+		log_error("unmonitored local port %s died with reason: %.300s",
 		    p->id, json != NULL ? json : "?");
 		free(json);
 	}
@@ -314,16 +311,20 @@ port_deliver(const char *name, struct aemp_val *msg)
 	struct handler	*h;
 	struct aemp_val	*rest;
 	const char	*tag;
-	char		 buf[32];
+	char		 buf[32], *esc;
 	size_t		 len = 0;
 
 	if ((p = port_find(name)) == NULL) {
-		log_debug("message to unknown port '%.100s' dropped", name);
+		if (log_threshold >= AEMP_LOG_DEBUG) {
+			esc = log_escape(name, strlen(name), 100);
+			log_debug("message to unknown port '%s' dropped", esc);
+			free(esc);
+		}
 		return;
 	}
 	if (p->flags & PORT_NODE) {
 		rest = snd_prepend("", msg);
-		nodeport_dispatch(queue_srcnode(), rest);
+		kernel_request_dispatch(queue_srcnode(), rest);
 		aemp_unref(rest);
 		return;
 	}
@@ -430,24 +431,24 @@ aemp_port_new(void)
 	return aemp_port(NULL, NULL);
 }
 
+static void
+port_free_dead(void *arg)
+{
+	struct port	*p = arg;
+
+	p->flags |= PORT_DEAD;
+	if (p->busy == 0)
+		port_free(p);
+}
+
 /* Free every port without firing monitors (shutdown). */
 void
 port_free_all(void)
 {
-	struct port	*p;
-	void		*cur = NULL;
+	struct table	*t;
 
-	if (port_table == NULL)
-		return;
-	while ((p = table_next(port_table, &cur, NULL)) != NULL)
-		p->flags |= PORT_DEAD;
-	cur = NULL;
-	while ((p = table_next(port_table, &cur, NULL)) != NULL) {
-		cur = NULL;
-		table_del(port_table, p->name);
-		if (p->busy == 0)
-			port_free(p);
+	while ((t = port_table) != NULL) {
+		port_table = NULL;
+		table_free(t, port_free_dead);
 	}
-	table_free(port_table, NULL);
-	port_table = NULL;
 }

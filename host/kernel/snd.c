@@ -84,6 +84,17 @@ snd_trace(const char *name, struct aemp_val *msg)
 static void
 snd_deliver_job(struct job *j)
 {
+	struct aemp_val	*wire;
+	char		*json;
+
+	if (log_trace_on) {
+		wire = snd_prepend(j->name, j->val);
+		json = aemp_to_json(wire);
+		log_emit(AEMP_LOG_TRACE, __FILE__, __func__, __LINE__,
+		    "RCV %s -> %s", kernel_node(), json != NULL ? json : "?");
+		free(json);
+		aemp_unref(wire);
+	}
 	port_deliver(j->name, j->val);
 }
 
@@ -102,9 +113,9 @@ aemp_sndv(const char *port, struct aemp_val *msg)
 
 	len = nodes_split(port, &name);
 	if (nodes_is_self(port, (size_t)len)) {
+		queue_job(snd_deliver_job, name, aemp_ref(msg));
 		if (log_trace_on)
 			snd_trace(name, msg);
-		queue_job(snd_deliver_job, name, aemp_ref(msg));
 		return;
 	}
 

@@ -1,8 +1,9 @@
 /*
  * Spawning: the caller invents the port name, the target node resolves
  * the init function and runs it in the new port's context.  A spawn
- * that could not run its function is remembered for monitor_timeout
- * seconds, so that monitors of the port learn the real reason.
+ * that could not run its function, or whose function died, is
+ * remembered for monitor_timeout seconds, so that monitors of the port
+ * learn the real reason.
  */
 
 #include "config.h"
@@ -60,7 +61,7 @@ aemp_register(const char *name, aemp_init_cb fn)
 
 	if ((n = spawn_main_name(name)) == NULL)
 		n = name;
-	if (*n == '\0' || fn == NULL)
+	if (*n == '\0' || strstr(n, "::") != NULL || fn == NULL)
 		return AEMP_ERR_INVAL;
 	if (table_get(spawn_table(&spawn_registered), n) != NULL)
 		return AEMP_ERR_EXISTS;
@@ -131,6 +132,11 @@ spawn_resolve(const char *function, int remote, aemp_init_cb *fn,
 
 	*fn = NULL;
 	*reason = NULL;
+	if (remote && settings_bool("secure", 0)) {
+		*reason = spawn_reason("not_allowed", "this node is secure "
+		    "and refuses '%.100s' from the network", function);
+		return AEMP_ERR_DENIED;
+	}
 	if ((n = spawn_main_name(function)) == NULL) {
 		if (h->resolve != NULL)
 			return h->resolve(function, remote, fn, reason);
@@ -174,17 +180,12 @@ spawn_forget(void *arg)
 	spawn_failed_free(sf);
 }
 
+/* Remember why the spawn of port name came to nothing. */
 static void
-spawn_fail(const char *name, const char *function, struct aemp_val *reason)
+spawn_remember(const char *name, struct aemp_val *reason)
 {
 	struct spawn_failed	*sf;
-	char			*json;
 	double			 keep = settings_number("monitor_timeout", 30);
-
-	json = aemp_to_json(reason);
-	log_error("spawn of %.100s as %.100s failed: %s", function, name,
-	    json != NULL ? json : "?");
-	free(json);
 
 	if ((sf = table_del(spawn_table(&spawn_failures), name)) != NULL)
 		spawn_failed_free(sf);
@@ -193,6 +194,23 @@ spawn_fail(const char *name, const char *function, struct aemp_val *reason)
 	sf->reason = aemp_ref(reason);
 	sf->timer = timer_after(keep, spawn_forget, sf, NULL, NULL);
 	table_put(spawn_failures, name, sf);
+}
+
+static void
+spawn_fail(const char *name, const char *function, struct aemp_val *reason)
+{
+	char	*json, *efn, *ename;
+
+	json = aemp_to_json(reason);
+	efn = log_escape(function, strlen(function), 100);
+	ename = log_escape(name, strlen(name), 100);
+	log_error("spawn of %s as %s failed: %.300s", efn, ename,
+	    json != NULL ? json : "?");
+	free(ename);
+	free(efn);
+	free(json);
+
+	spawn_remember(name, reason);
 }
 
 static void
@@ -218,8 +236,9 @@ spawn_run(const char *name, const char *function, struct aemp_val *args,
 	int			 r;
 
 	if (*name == '\0' || port_exists(name)) {
-		log_error("spawn of %.100s: port name '%.100s' is in use",
-		    function, name);
+		id = log_escape(name, strlen(name), 100);
+		log_error("spawn: port name '%s' is in use", id);
+		free(id);
 		return AEMP_ERR_EXISTS;
 	}
 
@@ -235,7 +254,11 @@ spawn_run(const char *name, const char *function, struct aemp_val *args,
 	table_put(spawn_table(&spawn_pendings), name, spawn_pendings);
 	c.args = args;
 	xasprintf(&id, "%s#%s", kernel_node(), name);
-	context_run(id, name, spawn_call_tramp, &c);
+	if (context_run(id, name, spawn_call_tramp, &c) != 0 &&
+	    (reason = context_take_death()) != NULL) {
+		spawn_remember(name, reason);
+		aemp_unref(reason);
+	}
 	free(id);
 	table_del(spawn_pendings, name);
 	return 0;

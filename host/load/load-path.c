@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "load.h"
 
@@ -228,8 +229,9 @@ load_path_find(const char *name, int kind, char **path, char **dir,
 }
 
 /*
- * Check that path may be loaded from folder dir: a regular file that
- * only its owner may write, whose real path lies inside dir.  Returns 0,
+ * Check that path may be loaded from folder dir: a regular file of root
+ * or this process's user that only its owner may write, whose real path
+ * lies inside dir.  Returns 0,
  * or AEMP_ERR_DENIED (AEMP_ERR_IO when it cannot be examined) with *err
  * a malloc'd text.
  */
@@ -240,6 +242,10 @@ load_path_check(const char *path, const char *dir, char **err)
 	char		 real[PATH_MAX];
 	size_t		 dlen = strlen(dir);
 
+	/*
+	 * XXX the folders are not checked: one that others may write lets
+	 * them swap the file between this check and the open.
+	 */
 	*err = NULL;
 	if (stat(path, &st) != 0 || realpath(path, real) == NULL) {
 		xasprintf(err, "cannot examine %s: %s", path, strerror(errno));
@@ -249,6 +255,11 @@ load_path_check(const char *path, const char *dir, char **err)
 		xasprintf(err, "%s is not a regular file", path);
 		return (AEMP_ERR_DENIED);
 	}
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		xasprintf(err, "%s belongs to uid %u, neither root nor this "
+		    "node's user", path, (unsigned)st.st_uid);
+		return (AEMP_ERR_DENIED);
+	}
 	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
 		xasprintf(err, "%s is writable by others than its owner",
 		    path);
@@ -256,8 +267,8 @@ load_path_check(const char *path, const char *dir, char **err)
 	}
 	if (strncmp(real, dir, dlen) != 0 ||
 	    (real[dlen] != '/' && dir[dlen - 1] != '/')) {
-		xasprintf(err, "%s lies outside the module folder %s (it is %s)",
-		    path, dir, real);
+		xasprintf(err, "%s lies outside the module folder %s "
+		    "(it is %s)", path, dir, real);
 		return (AEMP_ERR_DENIED);
 	}
 	return (0);

@@ -48,8 +48,8 @@ load_services_entry(struct aemp_val *entry, size_t i)
 	    len > 2 && strcmp(s + len - 2, "::") == 0) {
 		mod = xstrndup(s, len - 2);
 		if ((r = load_module(mod, AEMP_MODULE_SERVICE, &reason)) != 0) {
-			log_error("services: cannot load module %.100s: %s", mod,
-			    aemp_str_ptr(aemp_at(reason, 2), NULL));
+			log_error("services: cannot load module %.100s: %s",
+			    mod, aemp_str_ptr(aemp_at(reason, 2), NULL));
 			aemp_unref(reason);
 		}
 		free(mod);

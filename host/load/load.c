@@ -25,7 +25,10 @@ struct load_mod {
 	TAILQ_ENTRY(load_mod)	 entry;
 };
 
-static TAILQ_HEAD(load_mod_head, load_mod) load_mods = TAILQ_HEAD_INITIALIZER(load_mods);
+TAILQ_HEAD(load_mod_head, load_mod);
+
+static struct load_mod_head load_mods = TAILQ_HEAD_INITIALIZER(load_mods);
+static struct load_mod_head load_retired = TAILQ_HEAD_INITIALIZER(load_retired);
 static int	 load_running;
 
 static const struct kernel_hooks load_hooks = {
@@ -54,6 +57,7 @@ load_reason_text(struct aemp_val *reason)
 	return (s != NULL ? s : "?");
 }
 
+/* "service" or "plugin", for messages. */
 static const char *
 load_kind_name(int kind)
 {
@@ -73,6 +77,7 @@ load_safe(const char *s)
 	return (log_escape(s, strlen(s), 100));
 }
 
+/* The entry of module name of kind, loaded or failed, or NULL. */
 static struct load_mod *
 load_lookup(const char *name, int kind)
 {
@@ -85,16 +90,30 @@ load_lookup(const char *name, int kind)
 	return (NULL);
 }
 
-/* Forget a module that failed; the next lookup tries its file again. */
+/* Free an entry, unloading its module. */
 static void
-load_forget(struct load_mod *m)
+load_free(struct load_mod *m)
 {
-	TAILQ_REMOVE(&load_mods, m, entry);
 	load_dl_close(m->handle);
 	aemp_unref(m->reason);
 	free(m->path);
 	free(m->name);
 	free(m);
+}
+
+/*
+ * Forget a module that failed; the next lookup tries its file again.  One
+ * whose load hook ran stays mapped until shutdown, in case it left
+ * something behind.
+ */
+static void
+load_forget(struct load_mod *m)
+{
+	TAILQ_REMOVE(&load_mods, m, entry);
+	if (m->handle != NULL)
+		TAILQ_INSERT_TAIL(&load_retired, m, entry);
+	else
+		load_free(m);
 }
 
 /* 1 when the file found now is the one a cached failure came from. */
@@ -209,7 +228,6 @@ load_open(struct load_mod *m, const char *path, const char *dir,
 	if ((r = load_check_desc(m, desc, so, reason)) != 0)
 		goto out;
 
-	load_dl_keep(h);
 	m->handle = h;
 	h = NULL;
 	r = load_start(m, desc, so, reason);
@@ -584,8 +602,9 @@ load_init(void)
 }
 
 /*
- * Run the unload hooks, newest module first, and stop libltdl.  The
- * modules stay mapped: their callbacks may still be referenced.
+ * Run the unload hooks, newest module first, unload the modules and stop
+ * libltdl.  Called after the network and the database stopped and before
+ * the kernel frees its ports, which run no callback any more.
  */
 void
 load_shutdown(void)
@@ -600,8 +619,12 @@ load_shutdown(void)
 			m->desc->unload();
 			log_pop_prefix();
 		}
-		m->handle = NULL;
-		load_forget(m);
+		TAILQ_REMOVE(&load_mods, m, entry);
+		load_free(m);
+	}
+	while ((m = TAILQ_FIRST(&load_retired)) != NULL) {
+		TAILQ_REMOVE(&load_retired, m, entry);
+		load_free(m);
 	}
 	load_dl_exit();
 	load_running = 0;

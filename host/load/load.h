@@ -64,7 +64,6 @@ int		 load_dl_init(void);
 void		 load_dl_exit(void);
 int		 load_dl_open(const char *, void **,
 		    const struct aemp_module **, char **);
-void		 load_dl_keep(void *);
 void		 load_dl_close(void *);
 
 #endif /* LOAD_H */

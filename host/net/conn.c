@@ -356,9 +356,9 @@ conn_data_start(struct conn *c)
 	c->drain = evbuffer_add_cb(out, conn_drain_cb, c);
 
 	if (own > 0)
-		tick = own / 2;
-	if (c->hb > 0 && (tick == 0 || c->hb < tick))
-		tick = c->hb;
+		tick = own / 4;
+	if (c->hb > 0 && (tick == 0 || c->hb / 4.0 < tick))
+		tick = c->hb / 4.0;
 	if (tick > 0) {
 		conn_tv(&tv, tick);
 		event_add(c->hbev, &tv);
@@ -637,7 +637,7 @@ conn_heartbeat_cb(int fd, short events, void *arg)
 	struct conn	*c = arg;
 	struct peer	*p = c->peer;
 	struct aemp_val	*hb;
-	double		 now = conn_now(), own;
+	double		 now = conn_now(), own, tick;
 
 	if (c->hb > 0 && now - c->last_read >= 3.0 * c->hb) {
 		conn_close(c, "heartbeat timeout");
@@ -645,8 +645,12 @@ conn_heartbeat_cb(int fd, short events, void *arg)
 		return;
 	}
 
+	/* Write again before own seconds of silence have passed. */
 	own = settings_number("heartbeat", 5);
-	if (own > 0 && now - c->last_write >= own / 2 - 0.01) {
+	tick = own / 4;
+	if (c->hb > 0 && c->hb / 4.0 < tick)
+		tick = c->hb / 4.0;
+	if (own > 0 && now - c->last_write >= own - tick - 0.01) {
 		hb = aemp_pack("s", "");
 		conn_send(c, hb);
 		aemp_unref(hb);

@@ -91,6 +91,37 @@ net_listen_error_cb(struct evconnlistener *lev, void *arg)
 	}
 }
 
+/* Parse numeric host and port ("*" or "": any) into ss. */
+static int
+net_listen_parse(const char *host, const char *port,
+    struct sockaddr_storage *ss, int *sslen)
+{
+	char	*end;
+	long	 n = 0;
+
+	if (*port != '\0' && strcmp(port, "*") != 0) {
+		n = strtol(port, &end, 10);
+		if (*end != '\0' || n < 0 || n > 65535)
+			return AEMP_ERR_INVAL;
+	}
+	memset(ss, 0, sizeof *ss);
+	if (evutil_inet_pton(AF_INET, host,
+	    &((struct sockaddr_in *)ss)->sin_addr) == 1) {
+		ss->ss_family = AF_INET;
+		((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)n);
+		*sslen = sizeof(struct sockaddr_in);
+		return 0;
+	}
+	if (evutil_inet_pton(AF_INET6, host,
+	    &((struct sockaddr_in6 *)ss)->sin6_addr) == 1) {
+		ss->ss_family = AF_INET6;
+		((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)n);
+		*sslen = sizeof(struct sockaddr_in6);
+		return 0;
+	}
+	return AEMP_ERR_INVAL;
+}
+
 static int
 net_listen_one(const char *host, const char *port, struct aemp_val *addrs)
 {
@@ -102,11 +133,8 @@ net_listen_one(const char *host, const char *port, struct aemp_val *addrs)
 	unsigned		 flags = LEV_OPT_CLOSE_ON_FREE |
 	    LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC;
 
-	if (*port == '\0' || strcmp(port, "*") == 0)
-		port = "0";
 	xasprintf(&spec, strchr(host, ':') ? "[%s]:%s" : "%s:%s", host, port);
-	if (evutil_parse_sockaddr_port(spec, (struct sockaddr *)&ss,
-	    &sslen) != 0) {
+	if (net_listen_parse(host, port, &ss, &sslen) != 0) {
 		log_error("cannot listen on \"%.100s\": not a numeric "
 		    "host:port", spec);
 		free(spec);

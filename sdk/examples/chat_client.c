@@ -73,6 +73,7 @@ on_line(struct aemp_val *msg, void *arg)
 	free(json);
 }
 
+/* Forget the client port and its monitors. */
 static void
 drop_client(void)
 {
@@ -140,6 +141,7 @@ on_servers(struct aemp_val *family, struct aemp_val *added,
 		server_connect(latest);
 }
 
+/* The drain after the end of input is over. */
 static void
 stop(void *arg)
 {

@@ -74,6 +74,7 @@ on_line(struct aemp_val *msg, void *arg)
 	free(json);
 }
 
+/* Forget the client port and its monitors. */
 static void
 drop_client(void)
 {
@@ -122,6 +123,7 @@ server_connect(void)
 		event_add(input_ev, NULL);
 }
 
+/* The drain after the end of input is over. */
 static void
 stop(void *arg)
 {

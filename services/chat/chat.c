@@ -27,7 +27,7 @@
 struct chat_client {
 	char			*port;		/* gets the room's lines */
 	char			*nick;
-	char			*self;		/* client_connect's port, or NULL */
+	char			*self;		/* client_connect's port */
 	struct aemp_guard	*mon;		/* announces the quit */
 	struct aemp_guard	*link;		/* kills self with the client */
 	TAILQ_ENTRY(chat_client) entry;
@@ -58,6 +58,7 @@ chat_say(const char *fmt, ...)
 		aemp_snd(c->port, "s", line);
 }
 
+/* Free a client that left, cancelling its monitors. */
 static void
 chat_free(struct chat_client *c)
 {
@@ -216,6 +217,7 @@ chat_client_connect(struct aemp_val *args)
 	c->link = aemp_mon_port(port, self);
 }
 
+/* The load hook: make and register the server port. */
 static int
 chat_load(void)
 {
@@ -236,6 +238,7 @@ chat_load(void)
 	return (0);
 }
 
+/* The unload hook: forget every client and the registrations. */
 static void
 chat_unload(void)
 {

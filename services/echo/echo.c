@@ -19,7 +19,8 @@ echo_answer(struct aemp_val *msg, void *arg)
 	const char	*reply;
 	size_t		 n = aemp_len(msg), i;
 
-	if (n == 0 || (reply = aemp_str_ptr(aemp_at(msg, n - 1), NULL)) == NULL) {
+	if (n == 0 ||
+	    (reply = aemp_str_ptr(aemp_at(msg, n - 1), NULL)) == NULL) {
 		aemp_log(AEMP_LOG_DEBUG, "echo without a reply port ignored");
 		return;
 	}
@@ -54,6 +55,7 @@ echo_reply(struct aemp_val *args)
 	echo_answer(args, NULL);
 }
 
+/* The load hook: one echo port, registered in family "echo". */
 static int
 echo_load(void)
 {
@@ -66,6 +68,7 @@ echo_load(void)
 	return (0);
 }
 
+/* The unload hook: drop the registration. */
 static void
 echo_unload(void)
 {

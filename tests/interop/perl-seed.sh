@@ -6,39 +6,13 @@
 
 . "$top_srcdir/tests/regress/lib.sh"
 . "$top_srcdir/tests/regress/db-lib.sh"
-
-REF=${AEMP_REFERENCE:-$top_srcdir/../shared/reference}
-PNODE="$top_srcdir/tests/interop/pnode.pl"
-
-skip()
-{
-	echo "SKIP: $*"
-	if [ "${CI:-}" = true ]; then
-		LIB_FAILED=1
-		exit 1
-	fi
-	exit 77
-}
-
-command -v perl >/dev/null 2>&1 || skip "no perl"
-[ -f "$REF/lib/AnyEvent/MP.pm" ] || skip "no reference in $REF"
-PERL5LIB="$REF/lib:$REF/stub-lib${PERL5LIB:+:$PERL5LIB}"
-export PERL5LIB
-perl -e 'use AnyEvent::MP; use AnyEvent::MP::Global; use JSON::XS' \
-    2>/dev/null || skip "the reference does not load (modules missing)"
-unset PERL_ANYEVENT_MP_RC
-AE_VERBOSE=${AE_VERBOSE:-5}
-export AE_VERBOSE
+. "$top_srcdir/tests/interop/interop-lib.sh"
 
 P=$(free_port)
 
 # the Perl seed, driven like a dbnode
-mkfifo "$T/pseed.in" || fail "mkfifo"
-exec 9<>"$T/pseed.in"
-start_bg pseed sh -c 'exec perl "$0" "$@" <"'"$T/pseed.in"'"' "$PNODE" \
-    nodeid pseed binds "127.0.0.1:$P" seeds "127.0.0.1:$P" \
-    secret "$DB_SECRET" framing_format json
-wait_log pseed '^ready pseed$' 10
+pnode pseed binds "127.0.0.1:$P" seeds "127.0.0.1:$P" \
+    framing_format json
 
 db_node c nodeid c binds "127.0.0.1:$(free_port)" seeds "127.0.0.1:$P"
 
@@ -54,14 +28,17 @@ wait_log c '^mon fam a= c= d= n=0' 10
 db_cmd pseed 'set fam kp "perl"'
 wait_log c '^mon fam a=kp c= d= n=1 db=\{"kp":"perl"\}$' 10
 
-# C db_set reaches a Perl db_mon
+# C db_set reaches a Perl db_mon.  (On a global node the reference's own
+# copy of a watched family starts empty: its local g_chg1 runs inside
+# db_mon, before db_mon stores the copy; so only the keys are checked.)
 db_cmd pseed "mon fam"
 wait_log pseed '^mon fam a=kp c= d= n=1' 10
 db_cmd c 'set fam kc {"n":1}'
-wait_log pseed '^mon fam a=kc c= d= n=2' 10
+wait_log pseed '^mon fam a=kc c= d= n=[0-9]+ db=.*"kc":\{"n":1\}' 10
 wait_log c '^mon fam a=kc c= d= n=2' 10
 db_cmd c 'del fam kc'
-wait_log pseed '^mon fam a= c= d=kc n=1' 10
+wait_log pseed '^mon fam a= c= d=kc ' 10
+wait_log c '^mon fam a= c= d=kc n=1' 10
 
 # snd both ways
 db_cmd pseed "port pin"
@@ -77,11 +54,12 @@ wait_log c '^rcv inbox \["hello","from-perl",7\]$' 10
 
 # the C node's keys go when it goes
 db_cmd c 'set fam kq 1'
-wait_log pseed '^mon fam a=kq c= d= n=2' 10
+wait_log pseed '^mon fam a=kq c= d= ' 10
 db_cmd c quit
-wait_log pseed '^mon fam a= c= d=kq n=1' 10
+wait_log pseed '^mon fam a= c= d=kq ' 10
 db_cmd pseed "keys 'l"
 wait_log pseed '^keys k=pseed$' 10
 
 alive pseed
+db_finish
 exit 0

@@ -1,9 +1,9 @@
 #!/bin/sh
 # The protocol subcommands against a running node: cal prints the reply
-# without brackets (time: a float; a called function: its values), snd
-# confirms delivery, mon prints the kill reason when the port dies or the
-# node goes away, cal gives up after 5 s with exit 1, and run stops
-# cleanly with exit 0 on SIGTERM.
+# without brackets (time: a float; a called function or a spawned echo
+# port: its values), snd confirms delivery, mon prints the kill reason
+# when the port is killed, missing or its node goes away, cal gives up
+# after 5 s with exit 1, and run stops cleanly with exit 0 on SIGTERM.
 
 . "${top_srcdir:-.}/tests/regress/lib.sh"
 
@@ -45,6 +45,38 @@ start=$(date +%s)
 took=$(( $(date +%s) - start ))
 [ "$took" -ge 4 ] && [ "$took" -le 9 ] || fail "cal gave up after ${took}s"
 grep -q 'no answer within 5 seconds' "$T/cal3.log" || fail "no timeout text"
+
+# mon on a port that gets killed: spawn an echo server port by name,
+# talk to it, watch it, kill it through its node.
+"$AEMP" snd seed AnyEvent::MP::_spawn testport echo::server \
+    >"$T/spawn.log" 2>&1 || fail "spawn through snd failed"
+out=$("$AEMP" cal seed#testport echo hi 2>"$T/cal5.log") ||
+    fail "cal of the spawned port failed"
+[ "$out" = '"hi"' ] || fail "the spawned echo port answered '$out'"
+start_bg mon2 "$AEMP" mon seed#testport
+sleep 1
+"$AEMP" snd seed kil1 testport killed_by regress >"$T/kil.log" 2>&1 ||
+    fail "snd kil1 failed"
+i=0
+while kill -0 "$(pid_of mon2)" 2>/dev/null; do
+	i=$((i + 1))
+	[ "$i" -ge 100 ] && fail "mon did not return after the kill"
+	sleep 0.1
+done
+expect_log mon2 '^killed_by regress$'
+
+# run with everything on the command line and no file at all.
+port2=$(free_port)
+start_bg bare "$AEMP" run norc 1 nodeid bare binds "127.0.0.1:$port2" \
+    secret regress-secret seeds "127.0.0.1:$port"
+wait_log bare "node bare starting"
+i=0
+until out=$("$AEMP" cal bare time 2>"$T/cal4.log"); do
+	i=$((i + 1))
+	[ "$i" -ge 10 ] && fail "cal bare time never answered"
+	sleep 0.3
+done
+echo "$out" | grep -Eq '^[0-9]+(\.[0-9]+)?' || fail "cal bare printed '$out'"
 
 # mon on a node that goes away: the monitor fires with transport_error.
 start_bg other "$AEMP" run profile other

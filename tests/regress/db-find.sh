@@ -28,4 +28,5 @@ wait_log b '^rcv inbox \["reply",42\]$' 10
 alive seed
 alive a
 alive b
+db_finish
 exit 0

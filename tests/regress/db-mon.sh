@@ -51,4 +51,5 @@ sleep 0.5
 alive seed
 alive a
 alive b
+db_finish
 exit 0

@@ -46,4 +46,5 @@ wait_log b '^keys k=$' 10
 
 alive seed
 alive b
+db_finish
 exit 0

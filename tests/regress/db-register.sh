@@ -20,4 +20,5 @@ wait_log a '^keys k=seed$' 10
 
 alive seed
 alive a
+db_finish
 exit 0

@@ -15,10 +15,11 @@ s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", '"$MUTE"'))
 s.listen(5)
+print("listening", flush=True)
 c, _ = s.accept()
 print("accepted", flush=True)
 time.sleep(30)'
-sleep 0.3
+wait_log mute '^listening$'
 
 start_node a a "$PA" "peer=x=127.0.0.1:$DEAD" "peer=z=127.0.0.1:$MUTE" \
     set=connect_interval=1 cal=x=hi cal=y=hi cal=z=hi
@@ -29,4 +30,4 @@ wait_log a 'mon \["transport_error","z","connect timeout"\]' 5
 expect_log mute accepted
 expect_log a 'x: cannot connect: Connection refused'
 alive a
-exit 0
+net_finish

@@ -4,6 +4,14 @@ NETNODE="$top_builddir/tests/regress/netnode"
 RAWPEER="$top_srcdir/tests/regress/rawpeer.py"
 NET_SECRET="net-test-secret"
 
+# NET_VALGRIND=1 runs every node under valgrind; net_finish checks it.
+NET_WRAP=""
+if [ "${NET_VALGRIND:-0}" = 1 ]; then
+	NET_WRAP="$top_builddir/libtool --mode=execute valgrind -q \
+	    --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	    --error-exitcode=9 --log-file=$T/valgrind-%p.txt"
+fi
+
 # start_node NAME NODEID PORT [ARG...]: a netnode on 127.0.0.1:PORT,
 # waited for until it listens.
 start_node()
@@ -11,8 +19,9 @@ start_node()
 	local name=$1 node=$2 port=$3
 
 	shift 3
-	start_bg "$name" "$NETNODE" "$node" "$NET_SECRET" "127.0.0.1:$port" "$@"
-	wait_log "$name" "listening on 127.0.0.1:$port"
+	start_bg "$name" $NET_WRAP "$NETNODE" "$node" "$NET_SECRET" \
+	    "127.0.0.1:$port" "$@"
+	wait_log "$name" "listening on 127.0.0.1:$port" 20
 }
 
 # rawpeer NAME ARG...: run rawpeer.py to its end, output in $T/NAME.log.
@@ -29,4 +38,24 @@ rawpeer()
 count_log()
 {
 	grep -Ec -- "$2" "$T/$1.log"
+}
+
+# net_finish: stop the nodes with SIGTERM; under valgrind, fail on any
+# report.  Ends the test.
+net_finish()
+{
+	local pid f
+
+	for pid in $LIB_PIDS; do
+		kill -TERM "$pid" 2>/dev/null
+	done
+	for pid in $LIB_PIDS; do
+		lib_wait_gone "$pid" 200
+	done
+	for f in "$T"/valgrind-*.txt; do
+		[ -s "$f" ] || continue
+		cat "$f"
+		fail "valgrind: $f"
+	done
+	exit 0
 }

@@ -11,7 +11,7 @@ export AEMP_VERBOSE=7
 
 # a sends only after b has connected to it, so a's message uses the
 # connection b opened.
-start_node a a "$PA" "peer=b=127.0.0.1:$PB" wait=1 cal=b=from-a
+start_node a a "$PA" "peer=b=127.0.0.1:$PB" onup=1 cal=b=from-a
 start_node b b "$PB" "peer=a=127.0.0.1:$PA" cal=a=from-b
 
 wait_log b 'reply \["echo","from-b"\]'
@@ -31,4 +31,4 @@ alive a
 start_node b2 b "$PB" "peer=a=127.0.0.1:$PA" cal=a=again
 wait_log b2 'reply \["echo","again"\]'
 alive a
-exit 0
+net_finish

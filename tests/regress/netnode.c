@@ -11,6 +11,8 @@
  *	req=NODE=NAME	send ["", NAME, <reply port>] to NODE ("time")
  *	set=KEY=JSON	a setting (heartbeat, max_frame, ...)
  *	wait=SECONDS	send the cal and req messages that late
+ *	at=EPOCH	send them at that time (seconds since 1970)
+ *	onup=1		send them when the first other node comes up
  *
  * "::echo" answers [<reply port>, TEXT] with ["echo", TEXT].  Replies and
  * monitor reasons are printed on stdout as "reply JSON" and "mon JSON".
@@ -28,6 +30,8 @@
 
 static struct aemp_val	*netnode_peers;
 static double		 netnode_wait;
+static int		 netnode_onup;
+static struct aemp_guard *netnode_nodes;
 static char		**netnode_argv;
 static struct aemp_guard *netnode_guards[16];
 static int		 netnode_nguards;
@@ -113,6 +117,16 @@ netnode_arg(struct aemp_val *settings, const char *arg)
 		netnode_wait = atof(arg + 5);
 		return;
 	}
+	if (strncmp(arg, "onup=", 5) == 0) {
+		netnode_onup = 1;
+		return;
+	}
+	if (strncmp(arg, "at=", 3) == 0) {
+		netnode_wait = atof(arg + 3) - util_now();
+		if (netnode_wait < 0)
+			netnode_wait = 0;
+		return;
+	}
 	key = xstrdup(strchr(arg, '=') + 1);
 	if ((val = strchr(key, '=')) == NULL)
 		fatalx("%s: KIND=KEY=VALUE expected", arg);
@@ -139,6 +153,15 @@ netnode_start_cb(int fd, short events, void *arg)
 		else if (strncmp(*argv, "req=", 4) == 0)
 			netnode_cal(*argv + 4, 0);
 	}
+}
+
+static void
+netnode_up_cb(const char *node, int up, struct aemp_val *reason, void *arg)
+{
+	if (!up || !netnode_onup)
+		return;
+	netnode_onup = 0;
+	netnode_start_cb(-1, 0, NULL);
 }
 
 int
@@ -182,12 +205,16 @@ main(int argc, char **argv)
 	tv.tv_sec = (time_t)netnode_wait;
 	tv.tv_usec = (suseconds_t)((netnode_wait - (double)tv.tv_sec) * 1e6);
 	start = evtimer_new(kernel_base(), netnode_start_cb, NULL);
-	evtimer_add(start, &tv);
+	if (netnode_onup)
+		netnode_nodes = aemp_mon_nodes(netnode_up_cb, NULL);
+	else
+		evtimer_add(start, &tv);
 
 	aemp_run();
 
 	for (i = 0; i < netnode_nguards; i++)
 		aemp_guard_free(netnode_guards[i]);
+	aemp_guard_free(netnode_nodes);
 	event_free(start);
 	event_free(sigterm);
 	event_free(sigint);

@@ -8,6 +8,7 @@ given frames as they are and prints what comes back, one line each:
     greeting <the node's line 1>
     auth ok | auth bad
     recv <frame as compact JSON>
+    heartbeats <n>  (how many [""] arrived, at the end)
     closed          (the node closed the connection)
     timeout         (nothing more within --timeout seconds)
 """
@@ -72,6 +73,18 @@ def frames(sock, buf, deadline, want):
     dec = json.JSONDecoder()
     text = buf.decode("utf-8", "replace")
     got = 0
+    try:
+        got = frames_loop(sock, dec, text, deadline, want)
+    finally:
+        out("heartbeats", HEARTBEATS[0])
+    return got
+
+
+HEARTBEATS = [0]
+
+
+def frames_loop(sock, dec, text, deadline, want):
+    got = 0
     while True:
         text = text.lstrip()
         while text:
@@ -81,26 +94,27 @@ def frames(sock, buf, deadline, want):
                 break
             text = text[end:].lstrip()
             if value == [""]:
+                HEARTBEATS[0] += 1
                 continue
             out("recv", json.dumps(value, separators=(",", ":")))
             got += 1
             if want and got >= want:
-                return
+                return got
         left = deadline - time.monotonic()
         if left <= 0:
             out("timeout")
-            return
+            return got
         sock.settimeout(left)
         try:
             chunk = sock.recv(65536)
         except socket.timeout:
             out("timeout")
-            return
+            return got
         except ConnectionError:
             chunk = b""
         if not chunk:
             out("closed")
-            return
+            return got
         text += chunk.decode("utf-8", "replace")
 
 
@@ -118,6 +132,12 @@ def main():
                     help="a data frame, sent as it is")
     ap.add_argument("--expect", type=int, default=0,
                     help="stop after this many frames")
+    ap.add_argument("--hb", type=int, default=0,
+                    help="advertise hb=N in the greeting (and stay silent)")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="send the frames this many times")
+    ap.add_argument("--sleep", type=float, default=0,
+                    help="seconds to wait before reading the frames")
     ap.add_argument("--timeout", type=float, default=5)
     a = ap.parse_args()
 
@@ -132,6 +152,8 @@ def main():
 
     l1 = ("aemp;%s;%s;hmac_sha3_512;%s;provider=rawpeer-0.1;"
           "peeraddr=127.0.0.1:%d" % (a.version, a.node, a.framing, a.port))
+    if a.hb:
+        l1 += ";hb=%d" % a.hb
     l2 = base64.b64encode(os.urandom(66)).decode()
     sock.sendall(("%s\n%s\n" % (l1, l2)).encode())
 
@@ -160,8 +182,14 @@ def main():
     out("auth", "ok" if method == "hmac_sha3_512" and
         hmac.compare_digest(rtoken, expect) else "bad")
 
-    for f in a.send:
-        sock.sendall(f.encode())
+    try:
+        for _ in range(a.repeat):
+            for f in a.send:
+                sock.sendall(f.encode())
+    except ConnectionError:
+        out("closed")
+        return 0
+    time.sleep(a.sleep)
     frames(sock, buf, deadline, a.expect)
     return 0
 

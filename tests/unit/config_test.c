@@ -3,7 +3,10 @@
  * host/cli/configure.c.
  */
 
+#include <sys/socket.h>
 #include <sys/stat.h>
+
+#include <netinet/in.h>
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -399,6 +402,51 @@ DEF_TEST(save, delete_keeps_order)
 	config_free(&cfg);
 }
 
+/* A TCP port on 127.0.0.1 that nobody listens on now. */
+static int
+free_port(void)
+{
+	struct sockaddr_in	 sin;
+	socklen_t		 len = sizeof sin;
+	int			 fd, port = 0;
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		return 0;
+	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sin, &len) == 0)
+		port = ntohs(sin.sin_port);
+	close(fd);
+	return port;
+}
+
+DEF_TEST(configure, once_with_merged_settings)
+{
+	struct aemp_val	*binds;
+	char		 bind[64];
+
+	snprintf(bind, sizeof bind, "127.0.0.1:%d", free_port());
+	write_file(rc, "{\"version\":1,\"heartbeat\":7,"
+	    "\"profile\":{\"u\":{\"nodeid\":\"unit/%u\"}}}");
+	EXPECT_INT(0, aemp_configure("profile", "u", "binds", bind,
+	    "monitor_timeout", "4", "heartbeat", "2", NULL));
+	EXPECT_TRUE(strncmp(aemp_node(), "unit/", 5) == 0 &&
+	    runiq_ok(aemp_node() + 5));
+
+	binds = settings_get("binds");
+	EXPECT_INT(1, aemp_len(binds));
+	EXPECT_STR(bind, aemp_str_ptr(aemp_at(binds, 0), NULL));
+	EXPECT_INT(4, (int)settings_number("monitor_timeout", 0));
+	EXPECT_INT(7, (int)settings_number("heartbeat", 0));
+	EXPECT_TRUE(settings_get("profile") == NULL);
+
+	EXPECT_INT(AEMP_ERR_STATE, aemp_configure("profile", "x", NULL));
+	EXPECT_TRUE(strncmp(aemp_node(), "unit/", 5) == 0);
+	aemp_shutdown();
+}
+
 int
 main(void)
 {
@@ -421,6 +469,7 @@ main(void)
 	RUN_TEST(value, text_shapes);
 	RUN_TEST(save, atomic_and_private_with_secret);
 	RUN_TEST(save, delete_keeps_order);
+	RUN_TEST(configure, once_with_merged_settings);
 
 	unlink(rc);
 	rmdir(dir);

@@ -63,6 +63,22 @@ was_sent(const char *node, const char *json)
 	return (0);
 }
 
+/* 1 when a message to node whose JSON starts with prefix went out. */
+static int
+was_sent_prefix(const char *node, const char *prefix)
+{
+	size_t	 i;
+
+	for (i = 0; i < aemp_len(sent); i++) {
+		if (strcmp(aemp_str_ptr(aemp_at(aemp_at(sent, i), 0), NULL),
+		    node) == 0 &&
+		    strncmp(aemp_str_ptr(aemp_at(aemp_at(sent, i), 1), NULL),
+		    prefix, strlen(prefix)) == 0)
+			return (1);
+	}
+	return (0);
+}
+
 static void
 receive(const char *node, const char *json)
 {
@@ -164,6 +180,50 @@ DEF_TEST(dbmap, basic)
 	EXPECT_INT(0, m.count);
 }
 
+static int
+has_str(struct aemp_val *a, const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < aemp_len(a); i++) {
+		if (strcmp(aemp_str_ptr(aemp_at(a, i), NULL), s) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+DEF_TEST(seed, resolve)
+{
+	struct aemp_val	*a;
+	size_t		 i;
+	const char	*s;
+
+	a = aemp_array_new(0);
+	EXPECT_INT(0, seed_resolve("127.0.0.1:4040", a));
+	EXPECT_INT(0, seed_resolve("127.0.0.1:4040", a));
+	EXPECT_INT(1, aemp_len(a));
+	EXPECT_INT(0, seed_resolve("[::1]:5", a));
+	EXPECT_TRUE(has_str(a, "[::1]:5"));
+	EXPECT_INT(0, seed_resolve("localhost:77", a));
+	EXPECT_TRUE(has_str(a, "127.0.0.1:77") || has_str(a, "[::1]:77"));
+	EXPECT_INT(AEMP_ERR_INVAL, seed_resolve("noport", a));
+	EXPECT_INT(AEMP_ERR_INVAL, seed_resolve("127.0.0.1:*", a));
+	aemp_unref(a);
+
+	/* "*" is every non-loopback address, or 127.0.0.1 without one */
+	a = aemp_array_new(0);
+	EXPECT_INT(0, seed_resolve("*:4041", a));
+	EXPECT_TRUE(aemp_len(a) > 0);
+	for (i = 0; i < aemp_len(a); i++) {
+		s = aemp_str_ptr(aemp_at(a, i), NULL);
+		EXPECT_TRUE(strlen(s) > 5 &&
+		    strcmp(s + strlen(s) - 5, ":4041") == 0);
+		if (aemp_len(a) > 1)
+			EXPECT_TRUE(strncmp(s, "127.", 4) != 0);
+	}
+	aemp_unref(a);
+}
+
 /* Set up a node "g1" whose send hook records; slaves are made up. */
 static void
 setup(void)
@@ -244,6 +304,45 @@ DEF_TEST(global, merge)
 	EXPECT_TRUE(was_sent("s2", "[\"\",\"g_reply\",\"q11\",[]]"));
 }
 
+DEF_TEST(global, mesh)
+{
+	receive("s2", "[\"\",\"g_slave\",{}]");
+
+	/* a node that comes up hears we are global; a global gets g_set */
+	kernel_node_up("x1");
+	pump();
+	EXPECT_TRUE(was_sent("x1", "[\"\",\"g_global\"]"));
+	receive("x1", "[\"\",\"g_global\"]");
+	EXPECT_TRUE(was_sent_prefix("x1", "[\"\",\"g_set\",{"));
+
+	/* changes of a slave go on to the other globals */
+	receive("s2", "[\"\",\"g_upd\",\"fam\",{\"z\":1}]");
+	EXPECT_TRUE(was_sent("x1",
+	    "[\"\",\"g_upd\",\"fam\",{\"z\":1},[]]"));
+	receive("s2", "[\"\",\"g_upd\",\"fam\",null,[\"z\"]]");
+	EXPECT_TRUE(was_sent("x1",
+	    "[\"\",\"g_upd\",\"fam\",{},[\"z\"]]"));
+
+	/* a global's g_set: its keys, and its listeners mirrored */
+	receive("x1", "[\"\",\"g_set\",{\"'l\":{\"x1\":[\"b:2\"]},"
+	    "\"other\":{\"o\":3}}]");
+	receive("s2", "[\"\",\"g_find\",\"x1\"]");
+	EXPECT_TRUE(was_sent("s2",
+	    "[\"\",\"g_found\",\"x1\",[\"b:2\"]]"));
+	receive("s2", "[\"\",\"g_db_values\",\"other\",\"q12\"]");
+	EXPECT_TRUE(was_sent("s2", "[\"\",\"g_reply\",\"q12\",[3]]"));
+
+	/* x1 goes: its keys go, and it is no longer told anything */
+	kernel_node_down("x1", NULL);
+	pump();
+	receive("s2", "[\"\",\"g_db_values\",\"other\",\"q13\"]");
+	EXPECT_TRUE(was_sent("s2", "[\"\",\"g_reply\",\"q13\",[]]"));
+	receive("s2", "[\"\",\"g_upd\",\"fam\",{\"w\":1}]");
+	EXPECT_INT(0, was_sent("x1",
+	    "[\"\",\"g_upd\",\"fam\",{\"w\":1},[]]"));
+	receive("s2", "[\"\",\"g_upd\",\"fam\",null,[\"w\"]]");
+}
+
 DEF_TEST(client, local)
 {
 	struct aemp_guard	*g1, *g2, *gs;
@@ -317,9 +416,11 @@ int
 main(void)
 {
 	RUN_TEST(dbmap, basic);
+	RUN_TEST(seed, resolve);
 	setup();
 	RUN_TEST(global, become);
 	RUN_TEST(global, merge);
+	RUN_TEST(global, mesh);
 	RUN_TEST(client, local);
 	RUN_TEST(client, shutdown);
 	return (END_TESTS());

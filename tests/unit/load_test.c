@@ -262,6 +262,17 @@ DEF_TEST(files, refused)
 	expect_resolve_fails("perm::f", 1, AEMP_ERR_DENIED, "not_allowed",
 	    text);
 
+	if (geteuid() == 0) {
+		snprintf(path, sizeof path, "%s/owned.so", tmp);
+		copy_file(M "/.libs/loadtest.so", path, 0644);
+		if (chown(path, 4321, 4321) != 0)
+			perror(path);
+		snprintf(text, sizeof text, "%s belongs to uid 4321, neither "
+		    "root nor this node's user", path);
+		expect_resolve_fails("owned::f", 1, AEMP_ERR_DENIED,
+		    "not_allowed", text);
+	}
+
 	snprintf(path, sizeof path, "%s/outside.so", tmp);
 	if (symlink(M "/.libs/loadtest.so", path) != 0)
 		perror(path);
@@ -277,12 +288,41 @@ DEF_TEST(files, refused)
 	    text);
 
 	snprintf(path, sizeof path, "%s/garbage.so", tmp);
-	write_file(path, "this is not an ELF object, just text........"
-	    "..................................................", 96, 0644);
+	snprintf(text, sizeof text, "%-96s", "this is not an ELF object");
+	write_file(path, text, strlen(text), 0644);
 	snprintf(text, sizeof text, "cannot load %s: %s: invalid ELF header "
 	    "(check dependencies with ldd)", path, path);
 	expect_resolve_fails("garbage::f", 1, AEMP_ERR_IO, "load_failed",
 	    text);
+}
+
+DEF_TEST(files, libtool_archive)
+{
+	char	 la[PATH_MAX + 32], want[PATH_MAX + 64], *target, *err;
+	const char *inst = "# libtool\ndlname='x.so'\ninstalled=yes\n";
+	const char *uninst = "dlname='x.so'\nlibdir='/elsewhere'\n"
+	    "installed=no\n";
+	const char *bad = "dlname='../x.so'\ninstalled=yes\n";
+
+	snprintf(la, sizeof la, "%s/x.la", tmp);
+	write_file(la, inst, strlen(inst), 0644);
+	EXPECT_INT(0, load_path_la_target(la, &target, &err));
+	snprintf(want, sizeof want, "%s/x.so", tmp);
+	EXPECT_STR(want, target);
+	free(target);
+
+	write_file(la, uninst, strlen(uninst), 0644);
+	EXPECT_INT(0, load_path_la_target(la, &target, &err));
+	snprintf(want, sizeof want, "%s/.libs/x.so", tmp);
+	EXPECT_STR(want, target);
+	free(target);
+
+	write_file(la, bad, strlen(bad), 0644);
+	EXPECT_INT(AEMP_ERR_PARSE, load_path_la_target(la, &target, &err));
+	snprintf(want, sizeof want, "%s names no shared object (dlname)", la);
+	EXPECT_STR(want, err);
+	free(err);
+	unlink(la);
 }
 
 DEF_TEST(cache, until_changed)
@@ -310,8 +350,10 @@ DEF_TEST(cache, until_changed)
 DEF_TEST(policy, spawn_allow_and_secure)
 {
 	struct aemp_val	*s = NULL;
-	const char	*json = "{\"module_path\": [\"" M "\"], \"spawn_allow\":"
-			    " [\"loadtest::greet\", \"Nested::*\"]}";
+	const char	*json;
+
+	json = "{\"module_path\": [\"" M "\"], \"spawn_allow\": "
+	    "[\"loadtest::greet\", \"Nested::*\"]}";
 
 	aemp_from_json(json, strlen(json), &s, NULL);
 	settings_set(s);
@@ -505,6 +547,7 @@ main(void)
 	RUN_TEST(load, wrong_kind);
 	RUN_TEST(load, codec);
 	RUN_TEST(files, refused);
+	RUN_TEST(files, libtool_archive);
 	RUN_TEST(cache, until_changed);
 	RUN_TEST(policy, spawn_allow_and_secure);
 	set_module_path(p);

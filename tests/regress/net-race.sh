@@ -1,0 +1,35 @@
+#!/bin/sh
+# Two C nodes dial each other at the same instant, five times: each pair
+# ends with one connection, every message arrives, and no monitor fires.
+
+. "$top_srcdir/tests/regress/lib.sh"
+. "$top_srcdir/tests/regress/net-lib.sh"
+
+export AEMP_VERBOSE=7
+DELAY=1
+SLOW=""
+if [ "${NET_VALGRIND:-0}" = 1 ]; then
+	DELAY=8
+	SLOW=set=connect_interval=10
+fi
+for round in 1 2 3 4 5; do
+	PA=$(free_port)
+	PB=$(free_port)
+	AT=$(python3 -c 'import time; print(time.time() + '$DELAY')')
+	start_node a$round a "$PA" "peer=b=127.0.0.1:$PB" "at=$AT" $SLOW \
+	    cal=b=a$round
+	start_node b$round b "$PB" "peer=a=127.0.0.1:$PA" "at=$AT" $SLOW \
+	    cal=a=b$round
+
+	wait_log a$round 'reply \["echo","a'$round'"\]'
+	wait_log b$round 'reply \["echo","b'$round'"\]'
+	sleep 0.5
+	for n in a$round b$round; do
+		[ "$(count_log $n ' is up ')" = 1 ] ||
+		    fail "$n: not exactly one node up"
+		grep -q ' is down ' "$T/$n.log" && fail "$n: a node went down"
+		grep -q '^mon ' "$T/$n.log" && fail "$n: a monitor fired"
+	done
+	kill -TERM "$(pid_of a$round)" "$(pid_of b$round)"
+done
+net_finish
