@@ -348,6 +348,11 @@ struct aemp_guard *aemp_mon_port(const char *port, const char *rcvport);
 struct aemp_guard *aemp_mon_msg(const char *port, const char *rcvport,
 		    const char *fmt, ...);
 
+/*
+ * Cancel what g guards (a monitor, a timer, a subscription) unless it
+ * has fired already, and free g.  NULL is fine.  Guards the program
+ * never frees are released by aemp_shutdown.
+ */
 void		 aemp_guard_free(struct aemp_guard *g);
 
 /* ------------------------------------------------------------------ */
@@ -439,6 +444,11 @@ int		 aemp_register(const char *name, aemp_init_cb fn);
 typedef void (*aemp_node_cb)(const char *node, int up,
     struct aemp_val *reason, void *arg);
 
+/*
+ * Call cb whenever a connection to another node comes up or goes down;
+ * up and down alternate per node, and reason on down is the
+ * ("transport_error", node, text) array.  Returns a guard that stops it.
+ */
 struct aemp_guard *aemp_mon_nodes(aemp_node_cb cb, void *arg);
 
 /*

@@ -4,6 +4,17 @@
 # every offender as "file:line: reason", then the count of XXX markers,
 # and exits 1 when there is any offender.
 #
+# The checks: lines of at most 80 columns (tabs at 8) except string
+# entries of initializer tables; no // comments; no TODO or FIXME; no
+# typedef but of *_cb callbacks; function name at column 0 and { alone
+# on its line; no "return EXXX;"; no writing to stderr in host/ outside
+# main() and usage() of host/cli/aemp.c (and log.c's write); no fatal()
+# in *_dispatch* functions; no fprintf or syslog in plugins/; every
+# non-static function of host/<layer>/foo-bar.c named foo_bar_*, or
+# aemp_* when sdk/ declares it; no non-static function in services/ or
+# plugins/; every prototype of sdk/*.h under a comment block (a run of
+# prototypes may share one).
+#
 # The checks read code with comments and the contents of string and
 # character literals taken out, so a "//" in a URL or a TODO inside a
 # log text is not mistaken for a comment; markers are looked for in
@@ -34,6 +45,10 @@ BEGIN {
 	allowed["host/base/xmalloc.c xasprintf"] = 1
 	allowed["host/base/xmalloc.c xvasprintf"] = 1
 	allowed["host/cli/aemp.c main"] = 1
+	# The only functions of host/ that may write to stderr themselves.
+	stderr_ok["host/cli/aemp.c main"] = 1
+	stderr_ok["host/cli/aemp.c usage"] = 1
+	stderr_ok["host/cli/aemp.c aemp_usage"] = 1
 	ONELINE = "^[a-z_].*\\)[ \t]*\\{[ \t]*$"
 	EXTERNC = "^[ \t]*extern[ \t]*\"\"[ \t]*\\{$"
 	TYPEDEF_AGG = "(^|[^A-Za-z0-9_])typedef[ \t]+(struct|union|enum)" \
@@ -44,6 +59,7 @@ BEGIN {
 	nfn = 0
 	noff = 0
 	nxxx = 0
+	hostxxx = 0
 	hostlines = 0
 }
 
@@ -326,8 +342,7 @@ FNR == 1 {
 	if (FILENAME ~ /^host\// &&
 	    (code ~ /(^|[^A-Za-z0-9_])stderr([^A-Za-z0-9_]|$)/ ||
 	    code ~ /(^|[^A-Za-z0-9_])(perror|v?warnx?|v?errx?)[ \t]*\(/) &&
-	    !(FILENAME == "host/cli/aemp.c" &&
-	    (cur_func == "main" || cur_func ~ /(^|_)usage$/)))
+	    !stderr_ok[FILENAME " " cur_func])
 		offend(FNR, "writes to stderr outside main() or usage() " \
 		    "(use the log functions)")
 	if (FILENAME ~ /^host\// && FILENAME != "host/base/log.c" &&
@@ -350,7 +365,7 @@ FNR == 1 {
 }
 
 # Remember the aemp_* names the public headers declare.
-function collect_sdk(code,	t)
+function collect_sdk(code,	t, id)
 {
 	t = code
 	while (match(t, /aemp_[a-z0-9_]*[ \t]*\(/)) {

@@ -122,29 +122,38 @@ auth_nonce(char out[AUTH_NONCE_LEN + 1])
 /*
  * Compute into *out (malloc'd) the token of method over first1..second2,
  * each line followed by a LF: what the side owning first1/first2 sends.
- * Returns 0, AEMP_ERR_NOENT for a method that needs a missing secret, or
- * AEMP_ERR_INVAL for a method this node cannot compute.
+ * tls says whether the connection runs TLS.  Returns 0, AEMP_ERR_NOENT
+ * for a method that needs a missing secret, or AEMP_ERR_INVAL for a
+ * method that cannot be used here.
  */
 int
-auth_token(const char *method, const char *secret, const char *first1,
-    const char *first2, const char *second1, const char *second2,
-    char **out)
+auth_token(const char *method, const char *secret, int tls,
+    const char *first1, const char *first2, const char *second1,
+    const char *second2, char **out)
 {
 	char	 hex[129];
 	char	*msg = NULL;
-	int	 r, len;
+	int	 r, len, hmac = strcmp(method, "hmac_sha3_512") == 0;
 
 	*out = NULL;
 	if (strcmp(method, "cleartext") == 0)
 		return auth_cleartext(secret, out);
-	if (strcmp(method, "hmac_sha3_512") != 0)
+	if (tls && strcmp(method, "tls_anon") == 0) {
+		*out = xstrdup("");
+		return 0;
+	}
+	if (!hmac && !(tls && strcmp(method, "tls_sha3_512") == 0))
 		return AEMP_ERR_INVAL;
-	if (secret == NULL || *secret == '\0')
+	if (hmac && (secret == NULL || *secret == '\0'))
 		return AEMP_ERR_NOENT;
 
 	len = xasprintf(&msg, "%s\n%s\n%s\n%s\n", first1, first2, second1,
 	    second2);
-	r = auth_hmac_sha3_512_hex(secret, strlen(secret), msg, len, hex);
+	if (hmac)
+		r = auth_hmac_sha3_512_hex(secret, strlen(secret), msg, len,
+		    hex);
+	else
+		r = auth_sha3_512_hex(msg, len, hex);
 	free(msg);
 	if (r == 0)
 		*out = xstrdup(hex);

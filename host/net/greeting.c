@@ -152,11 +152,12 @@ greeting_join(char **line, struct aemp_val *list)
 /*
  * Build greeting line 1 (without terminator) for node: accept and
  * framings are arrays of strings, peeraddr the address of the other end,
- * hb the heartbeat interval (0: none).  Returns a malloc'd string.
+ * hb the heartbeat interval (0: none), tls set to ask for TLS.  Returns a
+ * malloc'd string.
  */
 char *
 greeting_build(const char *node, struct aemp_val *accept,
-    struct aemp_val *framings, const char *peeraddr, int hb)
+    struct aemp_val *framings, const char *peeraddr, int hb, int tls)
 {
 	char	*line, *next;
 
@@ -172,6 +173,11 @@ greeting_build(const char *node, struct aemp_val *accept,
 
 	if (hb > 0) {
 		xasprintf(&next, "%s;hb=%d", line, hb);
+		free(line);
+		line = next;
+	}
+	if (tls) {
+		xasprintf(&next, "%s;tls=1.0", line);
 		free(line);
 		line = next;
 	}

@@ -58,7 +58,7 @@ void		 net_disconnect(const char *, const char *);
 int		 auth_hmac_sha3_512_hex(const char *, size_t, const char *,
 		    size_t, char out[129]);
 int		 auth_sha3_512_hex(const char *, size_t, char out[129]);
-int		 auth_token(const char *, const char *, const char *,
+int		 auth_token(const char *, const char *, int, const char *,
 		    const char *, const char *, const char *, char **);
 int		 auth_nonce(char out[AUTH_NONCE_LEN + 1]);
 int		 auth_token_equal(const char *, size_t, const char *);
@@ -92,7 +92,7 @@ const char	*greeting_get(const struct greeting *, const char *);
 int		 greeting_number(const struct greeting *, const char *);
 int		 greeting_check(const struct greeting *, const char **);
 char		*greeting_build(const char *, struct aemp_val *,
-		    struct aemp_val *, const char *, int);
+		    struct aemp_val *, const char *, int, int);
 int		 greeting_list_has(const char *, const char *, size_t);
 int		 greeting_array_has(struct aemp_val *, const char *, size_t);
 char		*greeting_choose(const char *, struct aemp_val *, int);
@@ -168,6 +168,7 @@ struct conn {
 #define CONN_ATTEMPT		0x2	/* counted in peer->attempts */
 #define CONN_AEMP_C		0x4	/* the peer is of this project */
 #define CONN_MALFORMED		0x8	/* a frame was not a message */
+#define CONN_TLS		0x10	/* TLS is on */
 	int			 busy;
 	char			*addr;
 	char			*l1;
@@ -204,10 +205,19 @@ void		 conn_write(struct conn *, const char *, size_t);
 void		 conn_send(struct conn *, struct aemp_val *);
 void		 conn_close(struct conn *, const char *);
 void		 conn_close_later(struct conn *, const char *);
+int		 conn_start_tls(struct conn *, int);
 void		 conn_authenticated(struct conn *);
 void		 conn_promote(struct conn *);
 int		 conn_pending(const struct conn *);
 void		 conn_free_all(void);
+
+/* tls.c */
+int		 tls_available(void);
+struct bufferevent *tls_wrap(struct bufferevent *, int);
+void		 tls_kick(struct bufferevent *);
+int		 tls_error(struct bufferevent *, char *, size_t);
+void		 tls_describe(struct bufferevent *, char *, size_t);
+void		 tls_free(void);
 
 /* handshake.c: greeting, checks and authentication of one connection. */
 int		 handshake_start(struct conn *);

@@ -118,8 +118,12 @@ peer_send(struct peer *p, struct aemp_val *msg)
 	peer_connect(p);
 }
 
+/*
+ * Stop connecting to p: the timers, and our own attempts; with all, every
+ * other connection naming p as well (it is up on another one).
+ */
 static void
-peer_stop_trying(struct peer *p)
+peer_stop_trying(struct peer *p, int all)
 {
 	struct conn	*c;
 
@@ -134,7 +138,8 @@ peer_stop_trying(struct peer *p)
 	p->stopping = 1;
 again:
 	TAILQ_FOREACH(c, &conn_list, entry) {
-		if (c->peer == p && c != p->conn && c->state != CONN_DEAD) {
+		if (c->peer == p && c != p->conn && c->state != CONN_DEAD &&
+		    (all || (c->flags & CONN_ATTEMPT))) {
 			conn_close(c, NULL);
 			goto again;
 		}
@@ -267,7 +272,7 @@ peer_fail(struct peer *p, const char *text)
 
 	if (p->state != PEER_CONNECTING)
 		return;
-	peer_stop_trying(p);
+	peer_stop_trying(p, 0);
 	peer_drop_queue(p);
 	p->state = PEER_DOWN;
 
@@ -275,6 +280,7 @@ peer_fail(struct peer *p, const char *text)
 	reason = aemp_pack("sss", "transport_error", p->id, text);
 	kernel_node_down(p->id, reason);
 	aemp_unref(reason);
+	peer_waiting(p);
 }
 
 static void
@@ -294,7 +300,16 @@ static void
 peer_timeout_cb(int fd, short events, void *arg)
 {
 	struct peer	*p = arg;
+	struct conn	*c;
 
+	/* A connection that waited for our attempt is good enough now. */
+	TAILQ_FOREACH(c, &conn_list, entry) {
+		if (c->peer == p && c->state == CONN_WAITING) {
+			conn_promote(c);
+			peer_gc(p);
+			return;
+		}
+	}
 	peer_fail(p, "connect timeout");
 	peer_gc(p);
 }
@@ -308,7 +323,7 @@ peer_up(struct peer *p, struct conn *c)
 	p->conn = c;
 	p->state = PEER_UP;
 	evtimer_del(p->fail);
-	peer_stop_trying(p);
+	peer_stop_trying(p, 1);
 
 	log_note("%s is up (%s)", p->id, c->addr);
 

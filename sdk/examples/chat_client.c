@@ -4,10 +4,12 @@
  * ["join", clientport, nick]; every line read from stdin goes out as
  * ["privmsg", nick, line].
  *
- *	chat_client -s seeds [-k secret] [-i nodeid] [-b binds] [-d drain]
- *	    nick
+ *	chat_client [-s seeds [-k secret] [-b binds]] [-i nodeid]
+ *	    [-d drain] nick
  *
- * The secret may also come from $AEMP_SECRET.  Output, one line each:
+ * Without -s, seeds, secret and binds come from the config file
+ * (profile "chat_client"), as for any node.  With -s the file is not read,
+ * and the secret comes from -k or $AEMP_SECRET.  Output, one line each:
  * "CONNECTED <server port>", "MSG <line from the room>",
  * "DISCONNECTED <reason>".  A lost client port (server gone, connection
  * lost) makes it look for a server again.  At the end of stdin it waits
@@ -172,8 +174,8 @@ on_input(evutil_socket_t fd, short events, void *arg)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: chat_client -s seeds [-k secret] [-i nodeid] "
-	    "[-b binds] [-d drain] nick\n");
+	fprintf(stderr, "usage: chat_client [-s seeds [-k secret] "
+	    "[-b binds]] [-i nodeid] [-d drain] nick\n");
 	exit(2);
 }
 
@@ -183,7 +185,7 @@ main(int argc, char **argv)
 	struct aemp_guard	*servers;
 	const char		*seeds = NULL, *secret = getenv("AEMP_SECRET");
 	const char		*nodeid = "chat_client/%u", *binds = "*";
-	int			 ch;
+	int			 ch, r;
 
 	while ((ch = getopt(argc, argv, "b:d:i:k:s:")) != -1) {
 		switch (ch) {
@@ -206,14 +208,19 @@ main(int argc, char **argv)
 			usage();
 		}
 	}
-	if (argc - optind != 1 || seeds == NULL || secret == NULL)
+	if (argc - optind != 1 || (seeds != NULL && secret == NULL))
 		usage();
 	nick = argv[optind];
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
-	if (aemp_configure("norc", "1", "profile", "chat_client", "nodeid",
-	    nodeid, "binds", binds, "seeds", seeds, "secret", secret,
-	    NULL) != 0)
+	if (seeds == NULL)
+		r = aemp_configure("profile", "chat_client", "nodeid", nodeid,
+		    NULL);
+	else
+		r = aemp_configure("norc", "1", "profile", "chat_client",
+		    "nodeid", nodeid, "binds", binds, "seeds", seeds,
+		    "secret", secret, NULL);
+	if (r != 0)
 		return (1);
 	input = evbuffer_new();
 	input_ev = event_new(aemp_base(), STDIN_FILENO, EV_READ | EV_PERSIST,

@@ -4,10 +4,13 @@
  * command line, with (clientport, nick); every line read from stdin goes
  * to that port as [line].
  *
- *	chat_client2 -s seeds [-k secret] [-i nodeid] [-b binds] [-d drain]
- *	    servernode nick
+ *	chat_client2 [-s seeds [-k secret] [-b binds]] [-i nodeid]
+ *	    [-d drain] servernode nick
  *
- * The secret may also come from $AEMP_SECRET.  Output, one line each:
+ * Without -s, seeds, secret and binds come from the config file
+ * (profile "chat_client2"), as for any node.  With -s the file is not
+ * read, and the secret comes from -k or $AEMP_SECRET.  Output, one line
+ * each:
  * "CONNECTED <spawned port>", "MSG <line from the room>",
  * "DISCONNECTED <reason>" (a failed spawn shows its spawn_failed reason
  * here).  A lost client port makes it spawn again a second later.  At
@@ -154,8 +157,9 @@ on_input(evutil_socket_t fd, short events, void *arg)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: chat_client2 -s seeds [-k secret] "
-	    "[-i nodeid] [-b binds] [-d drain] servernode nick\n");
+	fprintf(stderr, "usage: chat_client2 [-s seeds [-k secret] "
+	    "[-b binds]] "
+	    "[-i nodeid] [-d drain] servernode nick\n");
 	exit(2);
 }
 
@@ -164,7 +168,7 @@ main(int argc, char **argv)
 {
 	const char		*seeds = NULL, *secret = getenv("AEMP_SECRET");
 	const char		*nodeid = "chat_client2/%u", *binds = "*";
-	int			 ch;
+	int			 ch, r;
 
 	while ((ch = getopt(argc, argv, "b:d:i:k:s:")) != -1) {
 		switch (ch) {
@@ -187,15 +191,20 @@ main(int argc, char **argv)
 			usage();
 		}
 	}
-	if (argc - optind != 2 || seeds == NULL || secret == NULL)
+	if (argc - optind != 2 || (seeds != NULL && secret == NULL))
 		usage();
 	server_node = argv[optind];
 	nick = argv[optind + 1];
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
-	if (aemp_configure("norc", "1", "profile", "chat_client2", "nodeid",
-	    nodeid, "binds", binds, "seeds", seeds, "secret", secret,
-	    NULL) != 0)
+	if (seeds == NULL)
+		r = aemp_configure("profile", "chat_client2", "nodeid", nodeid,
+		    NULL);
+	else
+		r = aemp_configure("norc", "1", "profile", "chat_client2",
+		    "nodeid", nodeid, "binds", binds, "seeds", seeds,
+		    "secret", secret, NULL);
+	if (r != 0)
 		return (1);
 	input = evbuffer_new();
 	input_ev = event_new(aemp_base(), STDIN_FILENO, EV_READ | EV_PERSIST,

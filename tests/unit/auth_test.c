@@ -31,7 +31,7 @@ DEF_TEST(auth, seed_token)
 {
 	char	*token = NULL;
 
-	EXPECT_INT(0, auth_token("hmac_sha3_512", SECRET, SEED_L1, SEED_L2,
+	EXPECT_INT(0, auth_token("hmac_sha3_512", SECRET, 0, SEED_L1, SEED_L2,
 	    CLIENT_L1, CLIENT_L2, &token));
 	EXPECT_STR(SEED_TOKEN, token);
 	free(token);
@@ -41,7 +41,7 @@ DEF_TEST(auth, client_token)
 {
 	char	*token = NULL;
 
-	EXPECT_INT(0, auth_token("hmac_sha3_512", SECRET, CLIENT_L1,
+	EXPECT_INT(0, auth_token("hmac_sha3_512", SECRET, 0, CLIENT_L1,
 	    CLIENT_L2, SEED_L1, SEED_L2, &token));
 	EXPECT_STR(CLIENT_TOKEN, token);
 	free(token);
@@ -74,7 +74,7 @@ DEF_TEST(auth, wrong_secret)
 {
 	char	*token = NULL;
 
-	EXPECT_INT(0, auth_token("hmac_sha3_512", "testsecret124", SEED_L1,
+	EXPECT_INT(0, auth_token("hmac_sha3_512", "testsecret124", 0, SEED_L1,
 	    SEED_L2, CLIENT_L1, CLIENT_L2, &token));
 	EXPECT_TRUE(token != NULL && strcmp(token, SEED_TOKEN) != 0);
 	EXPECT_INT(0, auth_token_equal(token, strlen(token), SEED_TOKEN));
@@ -88,14 +88,29 @@ DEF_TEST(auth, methods)
 {
 	char	*token = NULL;
 
-	EXPECT_INT(AEMP_ERR_NOENT, auth_token("hmac_sha3_512", NULL, "a",
+	char	*msg = "a\nb\nc\nd\n", hex[129];
+
+	EXPECT_INT(AEMP_ERR_NOENT, auth_token("hmac_sha3_512", NULL, 0, "a",
 	    "b", "c", "d", &token));
 	EXPECT_TRUE(token == NULL);
-	EXPECT_INT(AEMP_ERR_INVAL, auth_token("tls_anon", SECRET, "a", "b",
-	    "c", "d", &token));
-	EXPECT_INT(0, auth_token("cleartext", "ab\x01", "a", "b", "c", "d",
-	    &token));
+	EXPECT_INT(AEMP_ERR_INVAL, auth_token("tls_anon", SECRET, 0, "a",
+	    "b", "c", "d", &token));
+	EXPECT_INT(AEMP_ERR_INVAL, auth_token("tls_sha3_512", SECRET, 0, "a",
+	    "b", "c", "d", &token));
+	EXPECT_INT(0, auth_token("cleartext", "ab\x01", 0, "a", "b", "c",
+	    "d", &token));
 	EXPECT_STR("616201", token);
+	free(token);
+
+	/* With TLS: the plain digest of the four lines, ours first. */
+	EXPECT_INT(0, auth_token("tls_sha3_512", NULL, 1, "a", "b", "c", "d",
+	    &token));
+	auth_sha3_512_hex(msg, strlen(msg), hex);
+	EXPECT_STR(hex, token);
+	free(token);
+	EXPECT_INT(0, auth_token("tls_anon", NULL, 1, "a", "b", "c", "d",
+	    &token));
+	EXPECT_STR("", token);
 	free(token);
 }
 

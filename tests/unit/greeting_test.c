@@ -89,7 +89,7 @@ DEF_TEST(greeting, build)
 	struct greeting	 g;
 	const char	*why;
 
-	line = greeting_build("n1", accept, framings, "127.0.0.1:1", 5);
+	line = greeting_build("n1", accept, framings, "127.0.0.1:1", 5, 0);
 	xasprintf(&expect, "aemp;1;n1;tls_sha3_512,hmac_sha3_512;json;"
 	    "provider=aemp-c-%s;peeraddr=127.0.0.1:1;mproto=1;gproto=1;hb=5",
 	    PACKAGE_VERSION);
@@ -101,8 +101,12 @@ DEF_TEST(greeting, build)
 	free(line);
 	free(expect);
 
-	line = greeting_build("n1", accept, framings, "x", 0);
+	line = greeting_build("n1", accept, framings, "x", 0, 1);
 	EXPECT_TRUE(strstr(line, "hb=") == NULL);
+	parse(&g, line);
+	EXPECT_INT(1, greeting_number(&g, "tls"));
+	EXPECT_STR("1.0", greeting_get(&g, "tls"));
+	greeting_free(&g);
 	free(line);
 	aemp_unref(accept);
 	aemp_unref(framings);

@@ -1156,6 +1156,53 @@ DEF_TEST(kernel, hooks_run_break)
 	reset();
 }
 
+static int	custom_calls;
+static char	custom_src[64];
+
+static void
+custom_req(const char *srcnode, struct aemp_val *msg)
+{
+	custom_calls++;
+	snprintf(custom_src, sizeof custom_src, "%s %zu", srcnode,
+	    aemp_len(msg));
+}
+
+static const struct kernel_request custom_requests[] = {
+	{ .name = "g_test", .fn = custom_req },
+	{ .name = "time", .fn = custom_req },
+	{ .name = "g_secret", .fn = custom_req,
+	  .flags = KERNEL_REQ_NOSECURE },
+	{ .name = NULL }
+};
+
+DEF_TEST(request, table_override)
+{
+	struct aemp_val	*secure;
+
+	networked();
+	kernel_request_add(custom_requests);
+	EXPECT_INT(1, kernel_request_known("g_test"));
+	EXPECT_INT(1, kernel_request_known("mon1"));
+	EXPECT_INT(0, kernel_request_known("g_none"));
+
+	inject("other", "ssi", "", "g_test", 1);
+	inject("other", "sss", "", "time", "other#r");
+	aemp_snd("me", "s", "g_test");
+	spin();
+	EXPECT_INT(3, custom_calls);
+	EXPECT_STR("me 2", custom_src);
+	EXPECT_INT(0, nsent);
+
+	secure = aemp_map_new(1);
+	aemp_map_put(secure, "secure", aemp_bool(1));
+	settings_set(secure);
+	inject("other", "ss", "", "g_secret");
+	spin();
+	EXPECT_INT(3, custom_calls);
+	reset();
+	EXPECT_INT(0, kernel_request_known("g_test"));
+}
+
 int
 main(void)
 {
@@ -1181,6 +1228,7 @@ main(void)
 	RUN_TEST(spawn, init_dies_or_idles);
 	RUN_TEST(mon, callbacks_change_monitors);
 	RUN_TEST(kernel, hooks_run_break);
+	RUN_TEST(request, table_override);
 	RUN_TEST(remote, outgoing);
 	RUN_TEST(remote, unnetworked);
 	RUN_TEST(remote, incoming_monitors);
