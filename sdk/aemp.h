@@ -492,6 +492,11 @@ struct aemp_guard *aemp_db_reg(const char *family, const char *port,
 typedef void (*aemp_db_cb)(struct aemp_val *family, struct aemp_val *added,
     struct aemp_val *changed, struct aemp_val *deleted, void *arg);
 
+/*
+ * Watch family: cb runs once with the whole family as it stands (all
+ * keys added, even when it is empty), then once per batch of changes.
+ * Returns a guard; freeing the last guard of a family stops watching it.
+ */
 struct aemp_guard *aemp_db_mon(const char *family, aemp_db_cb cb, void *arg);
 
 /*

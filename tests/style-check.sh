@@ -49,6 +49,8 @@ BEGIN {
 	stderr_ok["host/cli/aemp.c main"] = 1
 	stderr_ok["host/cli/aemp.c usage"] = 1
 	stderr_ok["host/cli/aemp.c aemp_usage"] = 1
+	# the tool's one error reporter, the usage text's counterpart
+	stderr_ok["host/cli/aemp.c aemp_cmd_error"] = 1
 	ONELINE = "^[a-z_].*\\)[ \t]*\\{[ \t]*$"
 	EXTERNC = "^[ \t]*extern[ \t]*\"\"[ \t]*\\{$"
 	TYPEDEF_AGG = "(^|[^A-Za-z0-9_])typedef[ \t]+(struct|union|enum)" \

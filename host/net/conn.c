@@ -144,6 +144,31 @@ conn_accept(int fd, const char *addr)
 	handshake_start(c);
 }
 
+/*
+ * Switch c to TLS in the client or server role: the bytes written from
+ * now on are encrypted.  Returns 0, or -1 when c was closed.
+ */
+int
+conn_start_tls(struct conn *c, int client)
+{
+	struct bufferevent	*under = c->bev, *f;
+
+	if ((f = tls_wrap(under, client)) == NULL) {
+		log_error("%s: cannot start TLS; closing", c->addr);
+		conn_close(c, "cannot start TLS");
+		return -1;
+	}
+	c->bev = f;
+	c->flags |= CONN_TLS;
+	bufferevent_setcb(f, conn_read_cb, NULL, conn_event_cb, c);
+	bufferevent_enable(f, EV_READ | EV_WRITE);
+	log_debug("%s: starting TLS as %s", c->addr, client ? "client" :
+	    "server");
+
+	tls_kick(under);
+	return c->state == CONN_DEAD ? -1 : 0;
+}
+
 /* Write len bytes of handshake text. */
 void
 conn_write(struct conn *c, const char *text, size_t len)
@@ -591,17 +616,26 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 	struct conn	*c = arg;
 	struct peer	*p = c->peer;
 	const char	*text;
+	char		 buf[256];
 
-	if (what & BEV_EVENT_CONNECTED) {
+	if ((what & BEV_EVENT_CONNECTED) && c->state == CONN_CONNECTING) {
 		conn_sockopts(bufferevent_getfd(bev));
 		log_debug("%s: connected", c->addr);
 		handshake_start(c);
 		return;
 	}
+	if (what & BEV_EVENT_CONNECTED) {
+		tls_describe(bev, buf, sizeof buf);
+		log_info("%s: TLS established: %s", c->addr, buf);
+		return;
+	}
 
 	if (what & BEV_EVENT_EOF)
 		text = "Unexpected end-of-file";
-	else
+	else if ((c->flags & CONN_TLS) && tls_error(bev, buf, sizeof buf)) {
+		log_note("%s: TLS failed: %s", c->addr, buf);
+		text = buf;
+	} else
 		text = evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR());
 	if (c->state != CONN_DATA)
 		log_debug("%s: %s during the handshake", c->addr, text);

@@ -88,7 +88,7 @@ handshake_start(struct conn *c)
 	int		 len;
 
 	c->l1 = greeting_build(kernel_node(), accept, framings, c->addr,
-	    hb > 0 ? (int)hb : 0);
+	    hb > 0 ? (int)hb : 0, tls_available());
 	aemp_unref(accept);
 	aemp_unref(framings);
 
@@ -202,7 +202,7 @@ handshake_nonce(struct conn *c, const char *line, size_t len)
 	struct aemp_val	*offer = NULL, *framings = NULL;
 	char		*auth = NULL, *framing = NULL, *token = NULL, *out;
 	const char	*secret = handshake_secret();
-	int		 n, ret = -1;
+	int		 n, tls, ret = -1;
 
 	c->r2 = xstrndup(line, len);
 	if (strcmp(c->l1, c->r1) == 0 && strcmp(c->l2, c->r2) == 0) {
@@ -210,9 +210,13 @@ handshake_nonce(struct conn *c, const char *line, size_t len)
 		goto out;
 	}
 
-	/* XXX TLS (tls_sha3_512 with a "cert") is not implemented yet. */
+	/* Both sides switch when both have a cert and asked (3.4, 3.5). */
+	tls = tls_available() && greeting_number(&c->rg, "tls") == 1;
+	if (tls && conn_start_tls(c, strcmp(c->l2, c->r2) < 0) != 0)
+		goto out;
+
 	offer = handshake_list("auth_offer");
-	if ((auth = greeting_choose(c->rg.auths, offer, 0)) == NULL) {
+	if ((auth = greeting_choose(c->rg.auths, offer, tls)) == NULL) {
 		handshake_refuse(c, "no common auth type (peer accepts "
 		    "\"%.100s\")", c->rg.auths);
 		goto out;
@@ -223,12 +227,13 @@ handshake_nonce(struct conn *c, const char *line, size_t len)
 		    "\"%.100s\")", c->rg.framings);
 		goto out;
 	}
-	if (secret == NULL) {
+	if (!tls && secret == NULL) {
 		handshake_refuse(c, "unable to handshake TLS and no shared "
 		    "secret configured");
 		goto out;
 	}
-	if (strcmp(auth, "hmac_sha3_512") != 0 || auth_token(auth, secret,
+	if ((strcmp(auth, "hmac_sha3_512") != 0 &&
+	    strcmp(auth, "tls_sha3_512") != 0) || auth_token(auth, secret, tls,
 	    c->l1, c->l2, c->r1, c->r2, &token) != 0) {
 		handshake_refuse(c, "auth method %s cannot be sent", auth);
 		goto out;
@@ -262,8 +267,8 @@ handshake_verify(struct conn *c, const struct greeting_auth *a)
 		return handshake_refuse(c, "authentication refused: method "
 		    "\"%.100s\" not accepted", a->method);
 
-	if (auth_token(a->method, handshake_secret(), c->r1, c->r2, c->l1,
-	    c->l2, &expect) != 0)
+	if (auth_token(a->method, handshake_secret(), c->flags & CONN_TLS,
+	    c->r1, c->r2, c->l1, c->l2, &expect) != 0)
 		return handshake_refuse(c, "authentication refused: method "
 		    "%s not usable here", a->method);
 

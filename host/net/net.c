@@ -70,6 +70,7 @@ net_shutdown(void)
 	net_listen_free();
 	conn_free_all();
 	peer_free_all();
+	tls_free();
 	net_lookup_fn = NULL;
 	net_evbase = NULL;
 }

@@ -15,6 +15,7 @@
 
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
 
 #include "net.h"
 
@@ -142,13 +143,16 @@ tls_kick(struct bufferevent *underlying)
 int
 tls_error(struct bufferevent *bev, char *buf, size_t len)
 {
-	unsigned long	 e, last = 0;
+	unsigned long	 e, best = 0;
 
-	while ((e = bufferevent_get_openssl_error(bev)) != 0)
-		last = e;
-	if (last == 0)
+	/* Newest first; small values are SSL_get_error codes, not reasons. */
+	while ((e = bufferevent_get_openssl_error(bev)) != 0) {
+		if (best == 0 && e > SSL_ERROR_WANT_CLIENT_HELLO_CB)
+			best = e;
+	}
+	if (best == 0)
 		return 0;
-	ERR_error_string_n(last, buf, len);
+	ERR_error_string_n(best, buf, len);
 	return 1;
 }
 

@@ -6,7 +6,9 @@ NET_SECRET="net-test-secret"
 
 # NET_VALGRIND=1 runs every node under valgrind; net_finish checks it.
 NET_WRAP=""
+NET_SLOW=""
 if [ "${NET_VALGRIND:-0}" = 1 ]; then
+	NET_SLOW=set=connect_interval=10
 	NET_WRAP="$top_builddir/libtool --mode=execute valgrind -q \
 	    --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	    --error-exitcode=9 --log-file=$T/valgrind-%p.txt"
@@ -20,7 +22,7 @@ start_node()
 
 	shift 3
 	start_bg "$name" $NET_WRAP "$NETNODE" "$node" "$NET_SECRET" \
-	    "127.0.0.1:$port" "$@"
+	    "127.0.0.1:$port" $NET_SLOW "$@"
 	wait_log "$name" "listening on 127.0.0.1:$port" 20
 }
 

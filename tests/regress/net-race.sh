@@ -7,18 +7,14 @@
 
 export AEMP_VERBOSE=7
 DELAY=1
-SLOW=""
-if [ "${NET_VALGRIND:-0}" = 1 ]; then
-	DELAY=8
-	SLOW=set=connect_interval=10
-fi
+[ "${NET_VALGRIND:-0}" = 1 ] && DELAY=8
 for round in 1 2 3 4 5; do
 	PA=$(free_port)
 	PB=$(free_port)
 	AT=$(python3 -c 'import time; print(time.time() + '$DELAY')')
-	start_node a$round a "$PA" "peer=b=127.0.0.1:$PB" "at=$AT" $SLOW \
+	start_node a$round a "$PA" "peer=b=127.0.0.1:$PB" "at=$AT" \
 	    cal=b=a$round
-	start_node b$round b "$PB" "peer=a=127.0.0.1:$PA" "at=$AT" $SLOW \
+	start_node b$round b "$PB" "peer=a=127.0.0.1:$PA" "at=$AT" \
 	    cal=a=b$round
 
 	wait_log a$round 'reply \["echo","a'$round'"\]'

@@ -86,9 +86,8 @@ DEF_TEST(auth, wrong_secret)
 
 DEF_TEST(auth, methods)
 {
-	char	*token = NULL;
-
-	char	*msg = "a\nb\nc\nd\n", hex[129];
+	const char	*msg = "a\nb\nc\nd\n";
+	char		*token = NULL, hex[129];
 
 	EXPECT_INT(AEMP_ERR_NOENT, auth_token("hmac_sha3_512", NULL, 0, "a",
 	    "b", "c", "d", &token));
