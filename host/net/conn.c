@@ -213,13 +213,14 @@ conn_detach(struct conn *c, int prev, const char *text)
 	if (c->flags & CONN_ATTEMPT) {
 		c->flags &= ~CONN_ATTEMPT;
 		p->attempts--;
-		if (!p->stopping)
-			peer_attempt_failed(p, text);
 	}
 	c->peer = NULL;
 	p->nconns--;
-	if (!p->stopping)
+	if (!p->stopping) {
 		peer_waiting(p);
+		peer_conn_ended(p, text);
+	}
+	peer_gc_later();
 }
 
 /*
@@ -274,11 +275,8 @@ static void
 conn_fail_cb(int fd, short events, void *arg)
 {
 	struct conn	*c = arg;
-	struct peer	*p = c->peer;
 
 	conn_close(c, c->fail_text);
-	if (p != NULL)
-		peer_gc(p);
 }
 
 /* 1 while c may still become a connection to its node. */
@@ -308,16 +306,26 @@ conn_authenticated(struct conn *c)
 	struct peer	*p = c->peer;
 	struct conn	*o;
 
-	if (p->state == PEER_UP) {
-		log_info("%s (%s): already connected, dropping this one",
+	if (p->state == PEER_UP && (c->flags & CONN_AEMP_C)) {
+		log_info("%.100s (%s): already connected, dropping this one",
 		    p->id, c->addr);
 		conn_close(c, "already connected");
 		return;
 	}
+
+	/*
+	 * The reference keeps the newest connection and drops the older
+	 * one, firing the monitors (PROTOCOL.md 9): do the same, so that
+	 * both sides can end up on one connection.
+	 */
+	if (p->state == PEER_UP && p->conn != NULL) {
+		log_note("%.100s (%s): switched connections", p->id, c->addr);
+		conn_close(p->conn, "switched connections");
+	}
 	if ((c->flags & CONN_AEMP_C) && !conn_wins(c)) {
 		TAILQ_FOREACH(o, &conn_list, entry) {
 			if (o != c && o->peer == p && conn_pending(o)) {
-				log_debug("%s (%s): waiting for the other "
+				log_debug("%.100s (%s): waiting for the other "
 				    "connection", p->id, c->addr);
 				c->state = CONN_WAITING;
 				return;
@@ -445,7 +453,7 @@ conn_send(struct conn *c, struct aemp_val *msg)
 		return;
 	if (aemp_type(msg) != AEMP_T_ARRAY ||
 	    (port = aemp_str_ptr(aemp_at(msg, 0), &plen)) == NULL) {
-		log_error("%s: message without a port name not sent",
+		log_error("%.100s: message without a port name not sent",
 		    c->peer->id);
 		return;
 	}
@@ -471,7 +479,7 @@ conn_send(struct conn *c, struct aemp_val *msg)
 
 	if (conn_queued(c) > (size_t)net_setting("max_queue",
 	    CONN_DEFAULT_MAX_QUEUE)) {
-		log_error("%s: send queue limit reached", c->peer->id);
+		log_error("%.100s: send queue limit reached", c->peer->id);
 		conn_close_later(c, "send queue limit");
 	}
 }
@@ -517,14 +525,14 @@ conn_read_data(struct conn *c)
 			break;
 		evbuffer_drain(in, n);
 		if (c->flags & CONN_MALFORMED) {
-			log_error("%s: frame is not an array starting with a "
-			    "port name; closing", c->peer->id);
+			log_error("%.100s: frame is not an array starting "
+			    "with a port name; closing", c->peer->id);
 			conn_close(c, "malformed frame");
 			break;
 		}
 		if (r != 0) {
 			esc = log_escape(err, err ? strlen(err) : 0, 200);
-			log_error("%s: bad frame: %s; closing", c->peer->id,
+			log_error("%.100s: bad frame: %s; closing", c->peer->id,
 			    esc);
 			conn_close(c, err != NULL ? err : "bad frame");
 			free(esc);
@@ -603,18 +611,14 @@ static void
 conn_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct conn	*c = arg;
-	struct peer	*p = c->peer;
 
 	conn_run(c);
-	if (p != NULL)
-		peer_gc(p);
 }
 
 static void
 conn_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct conn	*c = arg;
-	struct peer	*p = c->peer;
 	const char	*text;
 	char		 buf[256];
 
@@ -640,20 +644,13 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 	if (c->state != CONN_DATA)
 		log_debug("%s: %s during the handshake", c->addr, text);
 
-	/* Frames that arrived with the end still count. */
-	if (c->state == CONN_DATA)
-		conn_run(c);
-	if (c->state != CONN_DEAD)
-		conn_close(c, text);
-	if (p != NULL)
-		peer_gc(p);
+	conn_close(c, text);
 }
 
 static void
 conn_timeout_cb(int fd, short events, void *arg)
 {
 	struct conn	*c = arg;
-	struct peer	*p = c->peer;
 
 	if (c->state == CONN_WAITING)
 		conn_promote(c);
@@ -661,21 +658,17 @@ conn_timeout_cb(int fd, short events, void *arg)
 		log_note("%s: handshake timeout; closing", c->addr);
 		conn_close(c, "handshake timeout");
 	}
-	if (p != NULL)
-		peer_gc(p);
 }
 
 static void
 conn_heartbeat_cb(int fd, short events, void *arg)
 {
 	struct conn	*c = arg;
-	struct peer	*p = c->peer;
 	struct aemp_val	*hb;
 	double		 now = conn_now(), own, tick;
 
 	if (c->hb > 0 && now - c->last_read >= 3.0 * c->hb) {
 		conn_close(c, "heartbeat timeout");
-		peer_gc(p);
 		return;
 	}
 

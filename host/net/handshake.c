@@ -53,6 +53,13 @@ handshake_secret(void)
 	return secret != NULL && *secret != '\0' ? secret : NULL;
 }
 
+/* A printable, bounded copy of a string from the peer, to log. */
+static char *
+handshake_escape(const char *s)
+{
+	return log_escape(s, strlen(s), 100);
+}
+
 static int
 handshake_refuse(struct conn *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -69,7 +76,7 @@ handshake_refuse(struct conn *c, const char *fmt, ...)
 	va_end(ap);
 
 	if (c->peer != NULL)
-		log_note("%s (%s): %s; closing", c->peer->id, c->addr, why);
+		log_note("%.100s (%s): %s; closing", c->peer->id, c->addr, why);
 	else
 		log_note("%s: %s; closing", c->addr, why);
 	conn_close(c, why);
@@ -177,7 +184,7 @@ handshake_greeting(struct conn *c, const char *line, size_t len)
 		return handshake_refuse(c, "node %.100s answered there", node);
 	if ((p = peer_find(node)) != NULL && p->state == PEER_UP &&
 	    p->conn != c) {
-		log_info("%s: %s already connected, not connecting again",
+		log_info("%s: %.100s already connected, not connecting again",
 		    c->addr, node);
 		conn_close(c, "already connected");
 		return -1;
@@ -201,6 +208,7 @@ handshake_nonce(struct conn *c, const char *line, size_t len)
 {
 	struct aemp_val	*offer = NULL, *framings = NULL;
 	char		*auth = NULL, *framing = NULL, *token = NULL, *out;
+	char		*esc = NULL;
 	const char	*secret = handshake_secret();
 	int		 n, tls, ret = -1;
 
@@ -217,14 +225,16 @@ handshake_nonce(struct conn *c, const char *line, size_t len)
 
 	offer = handshake_list("auth_offer");
 	if ((auth = greeting_choose(c->rg.auths, offer, tls)) == NULL) {
+		esc = handshake_escape(c->rg.auths);
 		handshake_refuse(c, "no common auth type (peer accepts "
-		    "\"%.100s\")", c->rg.auths);
+		    "\"%s\")", esc);
 		goto out;
 	}
 	framings = handshake_framings();
 	if ((framing = greeting_choose(c->rg.framings, framings, 1)) == NULL) {
+		esc = handshake_escape(c->rg.framings);
 		handshake_refuse(c, "no common framing (peer receives "
-		    "\"%.100s\")", c->rg.framings);
+		    "\"%s\")", esc);
 		goto out;
 	}
 	if (!tls && secret == NULL) {
@@ -251,6 +261,7 @@ out:
 	free(auth);
 	free(framing);
 	free(token);
+	free(esc);
 	return ret;
 }
 
@@ -258,14 +269,18 @@ static int
 handshake_verify(struct conn *c, const struct greeting_auth *a)
 {
 	struct aemp_val	*accept = handshake_list("auth_accept");
-	char		*expect = NULL;
+	char		*expect = NULL, *esc;
 	int		 ok;
 
 	ok = greeting_array_has(accept, a->method, strlen(a->method));
 	aemp_unref(accept);
-	if (!ok)
-		return handshake_refuse(c, "authentication refused: method "
-		    "\"%.100s\" not accepted", a->method);
+	if (!ok) {
+		esc = handshake_escape(a->method);
+		handshake_refuse(c, "authentication refused: method \"%s\" "
+		    "not accepted", esc);
+		free(esc);
+		return -1;
+	}
 
 	if (auth_token(a->method, handshake_secret(), c->flags & CONN_TLS,
 	    c->r1, c->r2, c->l1, c->l2, &expect) != 0)
@@ -286,6 +301,7 @@ handshake_auth(struct conn *c, const char *line, size_t len)
 {
 	struct greeting_auth	 a;
 	double			 max_frame;
+	char			*esc;
 	int			 ret = -1;
 
 	greeting_parse_auth(&a, line, len);
@@ -293,8 +309,9 @@ handshake_auth(struct conn *c, const char *line, size_t len)
 		goto out;
 
 	if ((c->rcodec = codec_find(a.framing)) == NULL) {
-		handshake_refuse(c, "unusable remote framing \"%.100s\"",
-		    a.framing);
+		esc = handshake_escape(a.framing);
+		handshake_refuse(c, "unusable remote framing \"%s\"", esc);
+		free(esc);
 		goto out;
 	}
 	max_frame = net_setting("max_frame", HANDSHAKE_DEFAULT_MAX_FRAME);
@@ -303,7 +320,7 @@ handshake_auth(struct conn *c, const char *line, size_t len)
 		goto out;
 	}
 
-	log_info("%s: accepted auth method %s; receiving %s, sending %s",
+	log_info("%.100s: accepted auth method %s; receiving %s, sending %s",
 	    c->peer->id, a.method, c->rcodec->name, c->scodec->name);
 	conn_authenticated(c);
 	ret = c->state == CONN_DEAD ? -1 : 0;

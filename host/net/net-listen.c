@@ -122,36 +122,27 @@ net_listen_parse(const char *host, const char *port,
 	return AEMP_ERR_INVAL;
 }
 
+/* Listen on sa; spec names it for the log.  Appends the real address. */
 static int
-net_listen_one(const char *host, const char *port, struct aemp_val *addrs)
+net_listen_sa(const struct sockaddr *sa, int salen, const char *spec,
+    struct aemp_val *addrs)
 {
 	struct sockaddr_storage	 ss;
 	struct net_listener	*l;
 	socklen_t		 len = sizeof ss;
-	char			*spec, bound[INET6_ADDRSTRLEN + 16];
-	int			 sslen = sizeof ss;
+	char			 bound[INET6_ADDRSTRLEN + 16];
 	unsigned		 flags = LEV_OPT_CLOSE_ON_FREE |
 	    LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC;
 
-	xasprintf(&spec, strchr(host, ':') ? "[%s]:%s" : "%s:%s", host, port);
-	if (net_listen_parse(host, port, &ss, &sslen) != 0) {
-		log_error("cannot listen on \"%.100s\": not a numeric "
-		    "host:port", spec);
-		free(spec);
-		return AEMP_ERR_INVAL;
-	}
-
 	l = xcalloc(1, sizeof *l);
 	l->lev = evconnlistener_new_bind(net_base(), net_listen_accept_cb, l,
-	    flags, -1, (struct sockaddr *)&ss, sslen);
+	    flags, -1, sa, salen);
 	if (l->lev == NULL) {
 		log_error("cannot listen on %s: %s", spec,
 		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
-		free(spec);
 		free(l);
 		return AEMP_ERR_IO;
 	}
-	free(spec);
 
 	if (getsockname(evconnlistener_get_fd(l->lev),
 	    (struct sockaddr *)&ss, &len) == -1)
@@ -160,13 +151,55 @@ net_listen_one(const char *host, const char *port, struct aemp_val *addrs)
 	l->addr = xstrdup(bound);
 	if ((l->retry = evtimer_new(net_base(), net_listen_retry_cb,
 	    l)) == NULL)
-		fatalx("net_listen_one: cannot make a timer");
+		fatalx("net_listen_sa: cannot make a timer");
 	evconnlistener_set_error_cb(l->lev, net_listen_error_cb);
 	TAILQ_INSERT_TAIL(&net_listeners, l, entry);
 
 	log_note("listening on %s", l->addr);
 	aemp_array_push(addrs, aemp_str(l->addr));
 	return 0;
+}
+
+/* Listen on every address a host name stands for (at start-up only). */
+static int
+net_listen_name(const char *host, const char *port, const char *spec,
+    struct aemp_val *addrs)
+{
+	struct addrinfo	 hints, *res, *ai;
+	int		 r, ret = 0;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if (*port == '\0' || strcmp(port, "*") == 0)
+		port = "0";
+	if ((r = getaddrinfo(host, port, &hints, &res)) != 0) {
+		log_error("cannot listen on \"%.100s\": %s", spec,
+		    gai_strerror(r));
+		return AEMP_ERR_INVAL;
+	}
+	for (ai = res; ai != NULL && ret == 0; ai = ai->ai_next)
+		ret = net_listen_sa(ai->ai_addr, (int)ai->ai_addrlen, spec,
+		    addrs);
+	freeaddrinfo(res);
+	return ret;
+}
+
+static int
+net_listen_one(const char *host, const char *port, struct aemp_val *addrs)
+{
+	struct sockaddr_storage	 ss;
+	char			*spec;
+	int			 sslen = sizeof ss, r;
+
+	xasprintf(&spec, strchr(host, ':') ? "[%s]:%s" : "%s:%s", host, port);
+	if (net_listen_parse(host, port, &ss, &sslen) == 0)
+		r = net_listen_sa((struct sockaddr *)&ss, sslen, spec, addrs);
+	else
+		r = net_listen_name(host, port, spec, addrs);
+	free(spec);
+	return r;
 }
 
 static int

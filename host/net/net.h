@@ -53,6 +53,8 @@ void		 net_found(const char *, struct aemp_val *);
 /* Drop the connection to node with reason text, firing its monitors. */
 void		 net_disconnect(const char *, const char *);
 
+/* Everything below is internal to host/net. */
+
 /* auth.c */
 #define AUTH_NONCE_LEN	88
 int		 auth_hmac_sha3_512_hex(const char *, size_t, const char *,
@@ -126,6 +128,7 @@ struct peer {
 	int			 attempts;	/* own outgoing, not up */
 	int			 lookup;	/* waiting for net_found */
 	int			 stopping;	/* closing its attempts */
+	int			 looked_up;	/* lookup asked this time */
 	struct peer_msgs	 queue;
 	size_t			 nqueue;
 	struct aemp_val		*addrs;
@@ -140,12 +143,12 @@ struct peer {
 
 struct peer	*peer_find(const char *);
 struct peer	*peer_get(const char *);
-void		 peer_gc(struct peer *);
+void		 peer_gc_later(void);
 void		 peer_send(struct peer *, struct aemp_val *);
 void		 peer_connect(struct peer *);
 void		 peer_found(struct peer *, struct aemp_val *);
 void		 peer_fail_later(struct peer *, const char *);
-void		 peer_attempt_failed(struct peer *, const char *);
+void		 peer_conn_ended(struct peer *, const char *);
 void		 peer_up(struct peer *, struct conn *);
 void		 peer_down(struct peer *, const char *);
 void		 peer_waiting(struct peer *);

@@ -11,10 +11,12 @@
 #include "net.h"
 
 static TAILQ_HEAD(, peer) peer_list = TAILQ_HEAD_INITIALIZER(peer_list);
+static struct event	*peer_sweep;
 
 static void	peer_timeout_cb(int, short, void *);
 static void	peer_next_cb(int, short, void *);
 static void	peer_fail_cb(int, short, void *);
+static void	peer_lookup(struct peer *);
 
 /* The object for node, or NULL. */
 struct peer *
@@ -81,13 +83,32 @@ peer_free(struct peer *p)
 	free(p);
 }
 
-/* Forget p when nothing refers to it any more. */
-void
-peer_gc(struct peer *p)
+static void
+peer_sweep_cb(int fd, short events, void *arg)
 {
-	if (p->state == PEER_DOWN && p->nconns == 0 && p->nqueue == 0 &&
-	    !evtimer_pending(p->fail, NULL))
-		peer_free(p);
+	struct peer	*p, *next;
+
+	for (p = TAILQ_FIRST(&peer_list); p != NULL; p = next) {
+		next = TAILQ_NEXT(p, entry);
+		if (p->state == PEER_DOWN && p->nconns == 0 &&
+		    p->nqueue == 0 && !evtimer_pending(p->fail, NULL))
+			peer_free(p);
+	}
+}
+
+/*
+ * Forget, from the loop, the objects nothing refers to any more (the
+ * callers may still hold one).
+ */
+void
+peer_gc_later(void)
+{
+	struct timeval	 now = { 0, 0 };
+
+	if (peer_sweep == NULL &&
+	    (peer_sweep = evtimer_new(net_base(), peer_sweep_cb, NULL)) == NULL)
+		fatalx("peer_gc_later: cannot make a timer");
+	evtimer_add(peer_sweep, &now);
 }
 
 /* Free every object (at shutdown, after every connection is gone). */
@@ -98,6 +119,9 @@ peer_free_all(void)
 
 	while ((p = TAILQ_FIRST(&peer_list)) != NULL)
 		peer_free(p);
+	if (peer_sweep != NULL)
+		event_free(peer_sweep);
+	peer_sweep = NULL;
 }
 
 /* Send msg (borrowed) to p now or once it is connected. */
@@ -111,6 +135,7 @@ peer_send(struct peer *p, struct aemp_val *msg)
 		return;
 	}
 
+	/* XXX bounded in time (connect_interval) only, not by max_queue. */
 	m = xcalloc(1, sizeof *m);
 	m->msg = aemp_ref(msg);
 	TAILQ_INSERT_TAIL(&p->queue, m, entry);
@@ -118,12 +143,25 @@ peer_send(struct peer *p, struct aemp_val *msg)
 	peer_connect(p);
 }
 
-/*
- * Stop connecting to p: the timers, and our own attempts; with all, every
- * other connection naming p as well (it is up on another one).
- */
+#define PEER_STOP_ATTEMPTS	0	/* our own outgoing attempts */
+#define PEER_STOP_UNSENT	1	/* all that have not sent auth yet */
+#define PEER_STOP_ALL		2	/* every other connection */
+
+static int
+peer_stop_matches(const struct peer *p, const struct conn *c, int how)
+{
+	if (c->peer != p || c == p->conn || c->state == CONN_DEAD)
+		return 0;
+	if (how == PEER_STOP_ALL)
+		return 1;
+	if (how == PEER_STOP_UNSENT)
+		return c->state < CONN_AUTH;
+	return (c->flags & CONN_ATTEMPT) != 0;
+}
+
+/* Stop connecting to p: the timers and the connections how names. */
 static void
-peer_stop_trying(struct peer *p, int all)
+peer_stop_trying(struct peer *p, int how)
 {
 	struct conn	*c;
 
@@ -138,8 +176,7 @@ peer_stop_trying(struct peer *p, int all)
 	p->stopping = 1;
 again:
 	TAILQ_FOREACH(c, &conn_list, entry) {
-		if (c->peer == p && c != p->conn && c->state != CONN_DEAD &&
-		    (all || (c->flags & CONN_ATTEMPT))) {
+		if (peer_stop_matches(p, c, how)) {
 			conn_close(c, NULL);
 			goto again;
 		}
@@ -153,7 +190,6 @@ peer_connect(struct peer *p)
 {
 	struct timeval	 tv;
 	double		 t = net_setting("connect_interval", 2);
-	net_lookup_cb	 lookup;
 
 	if (p->state != PEER_DOWN)
 		return;
@@ -165,11 +201,27 @@ peer_connect(struct peer *p)
 	tv.tv_usec = (suseconds_t)((t - (double)tv.tv_sec) * 1e6);
 	evtimer_add(p->timeout, &tv);
 
+	/* A connection naming p is being made already: wait for it first. */
+	p->looked_up = 0;
+	if (p->nconns > 0) {
+		log_debug("%.100s: waiting for the connection in progress",
+		    p->id);
+		return;
+	}
+	peer_lookup(p);
+}
+
+static void
+peer_lookup(struct peer *p)
+{
+	net_lookup_cb	 lookup;
+
+	p->looked_up = 1;
 	if ((lookup = net_lookup()) == NULL) {
 		peer_fail_later(p, "no known address");
 		return;
 	}
-	log_debug("%s: looking up its addresses", p->id);
+	log_debug("%.100s: looking up its addresses", p->id);
 	p->lookup = 1;
 	lookup(p->id);
 }
@@ -212,7 +264,7 @@ static void
 peer_next_cb(int fd, short events, void *arg)
 {
 	struct peer	*p = arg;
-	struct timeval	 tv;
+	struct timeval	 tv, now = { 0, 0 };
 	const char	*addr;
 	double		 t;
 
@@ -221,36 +273,51 @@ peer_next_cb(int fd, short events, void *arg)
 		return;
 
 	addr = aemp_str_ptr(aemp_at(p->addrs, p->next_addr++), NULL);
-	if (addr != NULL) {
-		log_debug("%s: connecting to %.100s", p->id, addr);
-		if (conn_connect(addr, p, NULL, NULL) != 0)
-			peer_attempt_failed(p, "address not usable");
-	}
-	if (p->state != PEER_CONNECTING)
+	if (addr != NULL)
+		log_debug("%.100s: connecting to %.100s", p->id, addr);
+	if (addr == NULL || conn_connect(addr, p, NULL, NULL) != 0) {
+		if (p->next_addr < aemp_len(p->addrs))
+			evtimer_add(p->next, &now);
+		else
+			peer_conn_ended(p, "address not usable");
 		return;
+	}
 
 	if (p->next_addr < aemp_len(p->addrs)) {
 		t = peer_spacing(aemp_len(p->addrs));
 		tv.tv_sec = (time_t)t;
 		tv.tv_usec = (suseconds_t)((t - (double)tv.tv_sec) * 1e6);
 		evtimer_add(p->next, &tv);
-	} else if (p->attempts == 0)
-		peer_fail_later(p, p->error ? p->error : "no known address");
+	}
 }
 
-/* One outgoing attempt for p ended before the handshake did. */
+/*
+ * A connection naming p ended before its handshake did (text: why).  When
+ * nothing is left that could still bring p up, the connect fails.
+ */
 void
-peer_attempt_failed(struct peer *p, const char *text)
+peer_conn_ended(struct peer *p, const char *text)
 {
+	struct timeval	 now = { 0, 0 };
+
+	if (p->state != PEER_CONNECTING)
+		return;
 	if (text != NULL) {
 		free(p->error);
 		p->error = xstrdup(text);
 	}
-	if (p->state != PEER_CONNECTING || p->lookup || p->attempts > 0)
+	if (p->lookup || p->attempts > 0 || p->nconns > 0)
 		return;
-	if (p->addrs != NULL && p->next_addr < aemp_len(p->addrs))
+
+	/* Every attempt failed early: try the next address now. */
+	if (p->addrs != NULL && p->next_addr < aemp_len(p->addrs)) {
+		evtimer_add(p->next, &now);
 		return;
-	peer_fail_later(p, p->error ? p->error : "connect failed");
+	}
+	if (!p->looked_up)
+		peer_lookup(p);
+	else
+		peer_fail_later(p, p->error ? p->error : "connect failed");
 }
 
 /* Fail the connect of p with text, from the loop (never re-entering). */
@@ -272,15 +339,16 @@ peer_fail(struct peer *p, const char *text)
 
 	if (p->state != PEER_CONNECTING)
 		return;
-	peer_stop_trying(p, 0);
+	peer_stop_trying(p, PEER_STOP_ATTEMPTS);
 	peer_drop_queue(p);
 	p->state = PEER_DOWN;
 
-	log_note("%s: cannot connect: %s", p->id, text);
+	log_note("%.100s: cannot connect: %s", p->id, text);
 	reason = aemp_pack("sss", "transport_error", p->id, text);
 	kernel_node_down(p->id, reason);
 	aemp_unref(reason);
 	peer_waiting(p);
+	peer_gc_later();
 }
 
 static void
@@ -293,7 +361,6 @@ peer_fail_cb(int fd, short events, void *arg)
 	if (p->state == PEER_CONNECTING)
 		peer_fail(p, text != NULL ? text : "connect failed");
 	free(text);
-	peer_gc(p);
 }
 
 static void
@@ -306,12 +373,10 @@ peer_timeout_cb(int fd, short events, void *arg)
 	TAILQ_FOREACH(c, &conn_list, entry) {
 		if (c->peer == p && c->state == CONN_WAITING) {
 			conn_promote(c);
-			peer_gc(p);
 			return;
 		}
 	}
 	peer_fail(p, "connect timeout");
-	peer_gc(p);
 }
 
 /* c finished its handshake and is the connection p uses from now on. */
@@ -322,10 +387,15 @@ peer_up(struct peer *p, struct conn *c)
 
 	p->conn = c;
 	p->state = PEER_UP;
+	/*
+	 * A reference peer may still complete a handshake whose auth line
+	 * went out, and switch to it (PROTOCOL.md 9): leave those be.
+	 */
 	evtimer_del(p->fail);
-	peer_stop_trying(p, 1);
+	peer_stop_trying(p, (c->flags & CONN_AEMP_C) ? PEER_STOP_ALL :
+	    PEER_STOP_UNSENT);
 
-	log_note("%s is up (%s)", p->id, c->addr);
+	log_note("%.100s is up (%s)", p->id, c->addr);
 
 	while ((m = TAILQ_FIRST(&p->queue)) != NULL &&
 	    p->state == PEER_UP) {
@@ -348,10 +418,12 @@ peer_down(struct peer *p, const char *text)
 	p->state = PEER_DOWN;
 	peer_drop_queue(p);
 
-	log_note("%s is down (transport_error %s %s)", p->id, p->id, text);
+	log_note("%.100s is down (transport_error %.100s %s)", p->id, p->id,
+	    text);
 	reason = aemp_pack("sss", "transport_error", p->id, text);
 	kernel_node_down(p->id, reason);
 	aemp_unref(reason);
+	peer_gc_later();
 }
 
 /*

@@ -41,6 +41,12 @@ bad secret 'authentication refused: authentication failure/shared secret mismatc
 grep -q '^auth ok$' "$T/secret.log" && fail "a wrong secret was accepted"
 grep -q "$NET_SECRET" "$T/a.log" && fail "the secret is in the log"
 
+bad framing 'no common framing \(peer receives "storable"\)' \
+    --secret "$NET_SECRET" --node framing --framing storable
+
+bad method 'authentication refused: method "cleartext" not accepted' \
+    --secret "$NET_SECRET" --node method --auth cleartext
+
 bad garbled 'unparsable greeting.*hello there' --raw 'hello there\n\n'
 
 bad oversized 'handshake line longer than 4096 bytes' \

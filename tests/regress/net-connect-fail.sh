@@ -1,12 +1,14 @@
 #!/bin/sh
 # Connecting fails three ways, each firing the monitor with its reason:
 # nobody listens (the OS text), no address is known, and a listener that
-# never greets (connect timeout after connect_interval).
+# never greets (connect timeout after connect_interval).  With several
+# addresses, a refused one is skipped at once and the next one works.
 
 . "$top_srcdir/tests/regress/lib.sh"
 . "$top_srcdir/tests/regress/net-lib.sh"
 
 PA=$(free_port)
+PW=$(free_port)
 DEAD=$(free_port)
 MUTE=$(free_port)
 
@@ -20,13 +22,19 @@ c, _ = s.accept()
 print("accepted", flush=True)
 time.sleep(30)'
 wait_log mute '^listening$'
+start_node w w "$PW"
 
 start_node a a "$PA" "peer=x=127.0.0.1:$DEAD" "peer=z=127.0.0.1:$MUTE" \
-    set=connect_interval=1 cal=x=hi cal=y=hi cal=z=hi
+    "peer=x2=127.0.0.1:$DEAD,127.0.0.1:$DEAD" \
+    "peer=w=127.0.0.1:$DEAD,127.0.0.1:$PW" \
+    set=connect_interval=1 cal=x=hi cal=x2=hi cal=y=hi cal=z=hi cal=w=hi
 
 wait_log a 'mon \["transport_error","x","Connection refused"\]'
+wait_log a 'mon \["transport_error","x2","Connection refused"\]'
 wait_log a 'mon \["transport_error","y","no known address"\]'
 wait_log a 'mon \["transport_error","z","connect timeout"\]' 5
+wait_log a 'reply \["echo","hi"\]'
+expect_log w 'a is up'
 expect_log mute accepted
 expect_log a 'x: cannot connect: Connection refused'
 alive a

@@ -42,8 +42,8 @@ count_log()
 	grep -Ec -- "$2" "$T/$1.log"
 }
 
-# net_finish: stop the nodes with SIGTERM; under valgrind, fail on any
-# report.  Ends the test.
+# net_finish: stop the nodes with SIGTERM; fail on any valgrind or
+# sanitizer report.  Ends the test.
 net_finish()
 {
 	local pid f
@@ -59,5 +59,9 @@ net_finish()
 		cat "$f"
 		fail "valgrind: $f"
 	done
+	if grep -lE 'Sanitizer|runtime error:' "$T"/*.log >/dev/null 2>&1; then
+		fail "sanitizer report in $(grep -lE 'Sanitizer|runtime error:' \
+		    "$T"/*.log | tr '\n' ' ')"
+	fi
 	exit 0
 }

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Two C nodes dial each other at the same instant, five times: each pair
 # ends with one connection, every message arrives, and no monitor fires.
+# A peer of the reference keeps the newest of two connections that both
+# authenticated; the node switches to it too (and says so).
 
 . "$top_srcdir/tests/regress/lib.sh"
 . "$top_srcdir/tests/regress/net-lib.sh"
@@ -28,4 +30,15 @@ for round in 1 2 3 4 5; do
 	done
 	kill -TERM "$(pid_of a$round)" "$(pid_of b$round)"
 done
+
+PR=$(free_port)
+start_node r r "$PR"
+rawpeer switch --port "$PR" --secret "$NET_SECRET" --node perlish --switch \
+    --send '["","::echo","perlish#p","ok"]' --expect 1
+[ "$(sed -n '/^first:$/{n;p;}' "$T/switch.log")" = closed ] ||
+    fail "the older connection was not closed"
+expect_log switch '^recv \["p","echo","ok"\]$'
+expect_log r 'perlish \(127\.0\.0\.1:[0-9]+\): switched connections'
+expect_log r 'perlish is down \(transport_error perlish switched connections\)'
+alive r
 net_finish

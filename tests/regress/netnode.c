@@ -5,7 +5,7 @@
  *	netnode NODEID SECRET BIND [ARG...]
  *
  * ARG is one of
- *	peer=NODE=ADDR	answer lookups for NODE with ADDR
+ *	peer=NODE=ADDR[,ADDR...]  answer lookups for NODE with these
  *	cal=NODE=TEXT	send ["", "::echo", <reply port>, TEXT] to NODE and
  *			monitor NODE's node port
  *	req=NODE=NAME	send ["", NAME, <reply port>] to NODE ("time")
@@ -72,9 +72,15 @@ netnode_lookup(const char *node)
 {
 	struct aemp_val	*addr = aemp_map_get(netnode_peers, node);
 	struct aemp_val	*list = NULL;
+	char		*copy, *p, *a;
 
-	if (addr != NULL)
-		list = aemp_pack("v", addr);
+	if (addr != NULL) {
+		list = aemp_array_new(2);
+		p = copy = xstrdup(aemp_str_ptr(addr, NULL));
+		while ((a = strsep(&p, ",")) != NULL)
+			aemp_array_push(list, aemp_str(a));
+		free(copy);
+	}
 	net_found(node, list);
 	aemp_unref(list);
 }

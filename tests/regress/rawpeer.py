@@ -118,6 +118,80 @@ def frames_loop(sock, dec, text, deadline, want):
         text += chunk.decode("utf-8", "replace")
 
 
+class Peer:
+    """One connection to the node, through the handshake."""
+
+    def __init__(self, a, deadline):
+        self.a = a
+        self.deadline = deadline
+        self.sock = socket.create_connection(("127.0.0.1", a.port),
+                                             a.timeout)
+        self.buf = b""
+
+    def greet(self):
+        """Send our two lines and read the node's; False on EOF."""
+        a = self.a
+        self.l1 = ("aemp;%s;%s;hmac_sha3_512;%s;provider=rawpeer-0.1;"
+                   "peeraddr=127.0.0.1:%d" % (a.version, a.node, a.framing,
+                                              a.port))
+        if a.hb:
+            self.l1 += ";hb=%d" % a.hb
+        self.l2 = base64.b64encode(os.urandom(66)).decode()
+        self.sock.sendall(("%s\n%s\n" % (self.l1, self.l2)).encode())
+
+        r1, self.buf = read_line(self.sock, self.buf, self.deadline)
+        r2 = None
+        if r1:
+            r2, self.buf = read_line(self.sock, self.buf, self.deadline)
+        if not r1 or not r2:
+            return False
+        self.r1, self.r2 = r1.decode(), r2.decode()
+        out("greeting", self.r1)
+        return True
+
+    def read_auth(self):
+        """Read and check the node's auth line; False on EOF."""
+        key = self.a.secret.encode()
+        theirs = "%s\n%s\n%s\n%s\n" % (self.r1, self.r2, self.l1, self.l2)
+        line, self.buf = read_line(self.sock, self.buf, self.deadline)
+        if not line:
+            return False
+        method, rtoken = (line.decode().split(";") + [""])[:2]
+        expect = hmac.new(key, theirs.encode(), hashlib.sha3_512).hexdigest()
+        out("auth", "ok" if method == "hmac_sha3_512" and
+            hmac.compare_digest(rtoken, expect) else "bad")
+        return True
+
+    def send_auth(self):
+        """Send our auth line (the node sends its own without waiting)."""
+        a = self.a
+        mine = "%s\n%s\n%s\n%s\n" % (self.l1, self.l2, self.r1, self.r2)
+        token = hmac.new(a.secret.encode(), mine.encode(),
+                         hashlib.sha3_512).hexdigest()
+        self.sock.sendall(("%s;%s;%s\n" % (a.auth, token,
+                                            a.framing)).encode())
+
+    def auth(self):
+        """Exchange auth lines; False on EOF."""
+        if not self.read_auth():
+            return False
+        self.send_auth()
+        return True
+
+    def talk(self):
+        """Send the frames, then print what arrives."""
+        a = self.a
+        try:
+            for _ in range(a.repeat):
+                for f in a.send:
+                    self.sock.sendall(f.encode())
+        except ConnectionError:
+            out("closed")
+            return
+        time.sleep(a.sleep)
+        frames(self.sock, self.buf, self.deadline, a.expect)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, required=True)
@@ -138,59 +212,42 @@ def main():
                     help="send the frames this many times")
     ap.add_argument("--sleep", type=float, default=0,
                     help="seconds to wait before reading the frames")
+    ap.add_argument("--switch", action="store_true",
+                    help="like the reference in a race: two connections "
+                    "greet, both authenticate, the second one talks")
     ap.add_argument("--timeout", type=float, default=5)
     a = ap.parse_args()
 
     deadline = time.monotonic() + a.timeout
-    sock = socket.create_connection(("127.0.0.1", a.port), a.timeout)
+    p = Peer(a, deadline)
 
     if a.raw is not None:
         data = a.raw.encode().decode("unicode_escape").encode("latin-1")
-        sock.sendall(data)
-        wait_closed(sock, deadline)
+        p.sock.sendall(data)
+        wait_closed(p.sock, deadline)
         return 0
 
-    l1 = ("aemp;%s;%s;hmac_sha3_512;%s;provider=rawpeer-0.1;"
-          "peeraddr=127.0.0.1:%d" % (a.version, a.node, a.framing, a.port))
-    if a.hb:
-        l1 += ";hb=%d" % a.hb
-    l2 = base64.b64encode(os.urandom(66)).decode()
-    sock.sendall(("%s\n%s\n" % (l1, l2)).encode())
+    if a.switch:
+        second = Peer(a, deadline)
+        if not p.greet() or not second.greet():
+            out("closed")
+            return 0
+        if not p.read_auth() or not second.read_auth():
+            out("closed")
+            return 0
+        p.send_auth()
+        time.sleep(0.3)
+        second.send_auth()
+        out("first:")
+        wait_closed(p.sock, deadline)
+        out("second:")
+        second.talk()
+        return 0
 
-    buf = b""
-    r1, buf = read_line(sock, buf, deadline)
-    if r1:
-        r2, buf = read_line(sock, buf, deadline)
-    if not r1 or not r2:
+    if not p.greet() or not p.auth():
         out("closed")
         return 0
-    r1, r2 = r1.decode(), r2.decode()
-    out("greeting", r1)
-
-    key = a.secret.encode()
-    mine = "%s\n%s\n%s\n%s\n" % (l1, l2, r1, r2)
-    theirs = "%s\n%s\n%s\n%s\n" % (r1, r2, l1, l2)
-    token = hmac.new(key, mine.encode(), hashlib.sha3_512).hexdigest()
-    sock.sendall(("%s;%s;%s\n" % (a.auth, token, a.framing)).encode())
-
-    line, buf = read_line(sock, buf, deadline)
-    if not line:
-        out("closed")
-        return 0
-    method, rtoken = line.decode().split(";")[:2]
-    expect = hmac.new(key, theirs.encode(), hashlib.sha3_512).hexdigest()
-    out("auth", "ok" if method == "hmac_sha3_512" and
-        hmac.compare_digest(rtoken, expect) else "bad")
-
-    try:
-        for _ in range(a.repeat):
-            for f in a.send:
-                sock.sendall(f.encode())
-    except ConnectionError:
-        out("closed")
-        return 0
-    time.sleep(a.sleep)
-    frames(sock, buf, deadline, a.expect)
+    p.talk()
     return 0
 
 
