@@ -8,6 +8,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 pass=0
 fail=0
+broken=""
 
 sh "$top/tests/deps.sh" || exit 1
 
@@ -32,6 +33,7 @@ suite()
 	echo "== $name"
 	if ! sh "$top/tests/build.sh" "$dir" "$@"; then
 		echo "$name: build failed"
+		broken="$broken; $name: build failed"
 		fail=$((fail + 1))
 		return
 	fi
@@ -62,8 +64,9 @@ for t in "$top"/build/tests/unit/test_*; do
 	fi
 done
 
-xxx=$(grep -rn 'XXX' "$top/host" "$top/sdk" "$top/plugins" \
+xxx=$(grep -rnw 'XXX' "$top/host" "$top/sdk" "$top/plugins" \
     "$top/services" 2>/dev/null | wc -l)
 echo "XXX markers in the sources: $xxx"
+[ -n "$broken" ] && echo "check.sh: ${broken#; }"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -18,208 +18,53 @@
  * replies, then exits.
  */
 
-#include <event2/buffer.h>
-#include <event2/event.h>
-
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "aemp.h"
+#include "chat-io.h"
 
-static const char		*nick;
-static double			 drain = 1.0;
-static const char		*server_node;
-static char			*server;	/* the spawned port */
-static char			*client;	/* our port, NULL if none */
-static struct aemp_guard	*client_mon, *server_link, *retry, *stopper;
-static int			 waiting;	/* a reconnect is due */
-static struct event		*input_ev;
-static struct evbuffer		*input;
-static int			 input_done;
+static const char	*server_node;
+static const char	*nick;
 
-static void	server_connect(void);
-
-/* A kill reason the way the tutorial prints it: elements and spaces. */
-static void
-print_reason(const char *what, struct aemp_val *reason)
+/* Spawn our port on the server node. */
+static char *
+join(const char *client)
 {
-	const char	*s;
-	char		*json;
-	size_t		 i;
+	char	*server;
 
-	printf("%s", what);
-	for (i = 0; i < aemp_len(reason); i++) {
-		json = NULL;
-		if ((s = aemp_str_ptr(aemp_at(reason, i), NULL)) == NULL)
-			s = json = aemp_to_json(aemp_at(reason, i));
-		printf(" %s", s != NULL ? s : "?");
-		free(json);
-	}
-	printf("\n");
-}
-
-/* A line from the room: one string. */
-static void
-on_line(struct aemp_val *msg, void *arg)
-{
-	const char	*s;
-	char		*json;
-
-	if ((s = aemp_str_ptr(aemp_at(msg, 0), NULL)) != NULL) {
-		printf("MSG %s\n", s);
-		return;
-	}
-	json = aemp_to_json(msg);
-	printf("MSG %s\n", json != NULL ? json : "?");
-	free(json);
-}
-
-/* Forget the client port and its monitors. */
-static void
-drop_client(void)
-{
-	aemp_guard_free(client_mon);
-	aemp_guard_free(server_link);
-	client_mon = server_link = NULL;
-	free(client);
-	free(server);
-	client = server = NULL;
-}
-
-/* After a disconnection: spawn a new port on the server node. */
-static void
-reconnect(void *arg)
-{
-	waiting = 0;
-	drop_client();
-	server_connect();
-}
-
-/* The client port died: the server went away or the link broke. */
-static void
-on_disconnect(struct aemp_val *reason, void *arg)
-{
-	print_reason("DISCONNECTED", reason);
-	event_del(input_ev);
-	aemp_guard_free(retry);
-	retry = aemp_after(1.0, reconnect, NULL);
-	waiting = 1;
-}
-
-/* Spawn our port on the server node; our client port dies with it. */
-static void
-server_connect(void)
-{
-	if ((client = aemp_port(on_line, NULL)) == NULL ||
-	    (server = aemp_spawn(server_node, "chat::client_connect", "ss",
-	    client, nick)) == NULL) {
+	server = aemp_spawn(server_node, "chat::client_connect", "ss", client,
+	    nick);
+	if (server == NULL) {
 		fprintf(stderr, "chat_client2: out of memory\n");
 		exit(1);
 	}
-	client_mon = aemp_mon(client, on_disconnect, NULL);
-	server_link = aemp_mon_port(server, client);
-	printf("CONNECTED %s\n", server);
-	if (!input_done)
-		event_add(input_ev, NULL);
+	return (server);
 }
 
-/* The drain after the end of input is over. */
+/* A line from stdin goes to our port on the server. */
 static void
-stop(void *arg)
+send_line(const char *server, const char *line)
 {
-	aemp_break();
-}
-
-/* Lines from stdin go to our port on the server; the end of it ends us. */
-static void
-on_input(evutil_socket_t fd, short events, void *arg)
-{
-	char	*line;
-	size_t	 len;
-	int	 n;
-
-	n = evbuffer_read(input, fd, 4096);
-	while ((line = evbuffer_readln(input, &len, EVBUFFER_EOL_LF)) != NULL) {
-		if (server != NULL)
-			aemp_snd(server, "s", line);
-		free(line);
-	}
-	if (n <= 0 && !input_done) {
-		event_del(input_ev);
-		input_done = 1;
-		stopper = aemp_after(drain, stop, NULL);
-	}
-}
-
-static void
-usage(void)
-{
-	fprintf(stderr, "usage: chat_client2 [-s seeds [-k secret] "
-	    "[-b binds]] "
-	    "[-i nodeid] [-d drain] servernode nick\n");
-	exit(2);
+	aemp_snd(server, "s", line);
 }
 
 int
 main(int argc, char **argv)
 {
-	const char		*seeds = NULL, *secret = getenv("AEMP_SECRET");
-	const char		*nodeid = "chat_client2/%u", *binds = "*";
-	int			 ch, r;
+	char	**args;
 
-	while ((ch = getopt(argc, argv, "b:d:i:k:s:")) != -1) {
-		switch (ch) {
-		case 'b':
-			binds = optarg;
-			break;
-		case 'd':
-			drain = atof(optarg);
-			break;
-		case 'i':
-			nodeid = optarg;
-			break;
-		case 'k':
-			secret = optarg;
-			break;
-		case 's':
-			seeds = optarg;
-			break;
-		default:
-			usage();
-		}
-	}
-	if (argc - optind != 2 || (seeds != NULL && secret == NULL))
-		usage();
-	server_node = argv[optind];
-	nick = argv[optind + 1];
-	setvbuf(stdout, NULL, _IOLBF, 0);
-
-	if (seeds == NULL)
-		r = aemp_configure("profile", "chat_client2", "nodeid", nodeid,
-		    NULL);
-	else
-		r = aemp_configure("norc", "1", "profile", "chat_client2",
-		    "nodeid", nodeid, "binds", binds, "seeds", seeds,
-		    "secret", secret, NULL);
-	if (r != 0)
+	if ((args = chat_io_configure(argc, argv, "chat_client2",
+	    "servernode nick", 2)) == NULL)
 		return (1);
-	input = evbuffer_new();
-	input_ev = event_new(aemp_base(), STDIN_FILENO, EV_READ | EV_PERSIST,
-	    on_input, NULL);
-	server_connect();
+	server_node = args[0];
+	nick = args[1];
+	chat_io_start(join, send_line);
+	chat_io_join();
 
 	aemp_run();
 
-	aemp_guard_free(retry);
-	aemp_guard_free(stopper);
-	if (client != NULL)
-		aemp_kil(client, NULL);
-	drop_client();
-	event_free(input_ev);
-	evbuffer_free(input);
+	chat_io_finish();
 	aemp_shutdown();
 	return (0);
 }
