@@ -277,6 +277,18 @@ cmd_config_remove(struct cmd_ctx *ctx, const char *key, int argc,
 	return cmd_config_edit_list(ctx, key, argv[0], 0);
 }
 
+/* The config file and the profile name in arg, or an AEMP_ERR_*. */
+static int
+cmd_config_named(struct cmd_ctx *ctx, struct aemp_val *arg,
+    struct config **cfg, const char **name)
+{
+	if ((*cfg = aemp_cmd_config(ctx)) == NULL)
+		return AEMP_ERR_IO;
+	if ((*name = aemp_cmd_string(ctx, arg, "the profile name")) == NULL)
+		return AEMP_ERR_TYPE;
+	return 0;
+}
+
 /* profile NAME: create it if needed and edit it. */
 static int
 cmd_config_profile(struct cmd_ctx *ctx, const char *key, int argc,
@@ -284,11 +296,10 @@ cmd_config_profile(struct cmd_ctx *ctx, const char *key, int argc,
 {
 	struct config	*cfg;
 	const char	*name;
+	int		 r;
 
-	if ((cfg = aemp_cmd_config(ctx)) == NULL)
-		return AEMP_ERR_IO;
-	if ((name = aemp_cmd_string(ctx, argv[0], "the profile name")) == NULL)
-		return AEMP_ERR_TYPE;
+	if ((r = cmd_config_named(ctx, argv[0], &cfg, &name)) != 0)
+		return r;
 	if (config_target(cfg, name) == NULL)
 		config_set_profile(cfg, name, aemp_map_new(0));
 	free(ctx->target);
@@ -303,11 +314,10 @@ cmd_config_delprofile(struct cmd_ctx *ctx, const char *key, int argc,
 {
 	struct config	*cfg;
 	const char	*name;
+	int		 r;
 
-	if ((cfg = aemp_cmd_config(ctx)) == NULL)
-		return AEMP_ERR_IO;
-	if ((name = aemp_cmd_string(ctx, argv[0], "the profile name")) == NULL)
-		return AEMP_ERR_TYPE;
+	if ((r = cmd_config_named(ctx, argv[0], &cfg, &name)) != 0)
+		return r;
 	if (aemp_map_get(aemp_map_get(cfg->root, "profile"), name) != NULL)
 		config_set_profile(cfg, name, NULL);
 	return 0;
@@ -335,11 +345,10 @@ cmd_config_showprofile(struct cmd_ctx *ctx, const char *key, int argc,
 	struct config	*cfg;
 	struct aemp_val	*p, *empty;
 	const char	*name;
+	int		 r;
 
-	if ((cfg = aemp_cmd_config(ctx)) == NULL)
-		return AEMP_ERR_IO;
-	if ((name = aemp_cmd_string(ctx, argv[0], "the profile name")) == NULL)
-		return AEMP_ERR_TYPE;
+	if ((r = cmd_config_named(ctx, argv[0], &cfg, &name)) != 0)
+		return r;
 	empty = aemp_map_new(0);
 	p = config_target(cfg, name);
 	cmd_config_print(p != NULL ? p : empty);
@@ -481,64 +490,48 @@ cmd_config_import(struct cmd_ctx *ctx, const char *key, int argc,
 	return 0;
 }
 
+/* A key with the plain pair setKEY VALUE and delKEY. */
+#define CMD_CONFIG_KEY(k)						\
+	{ "set" #k, 1, 1, cmd_config_set, #k },				\
+	{ "del" #k, 0, 0, cmd_config_del, #k }
+
 /* Config commands; every setX also answers to X (aemp.c). */
 const struct cmd_entry cmd_config_table[] = {
-	{ "setnodeid",		1, 1, cmd_config_set,	"nodeid" },
-	{ "delnodeid",		0, 0, cmd_config_del,	"nodeid" },
-	{ "setsecret",		1, 1, cmd_config_set,	"secret" },
 	{ "gensecret",		0, 0, cmd_config_gensecret, NULL },
-	{ "delsecret",		0, 0, cmd_config_del,	"secret" },
 	{ "setcert",		1, 1, cmd_config_setcert, NULL },
 	{ "gencert",		0, 0, cmd_config_gencert, NULL },
 	{ "delcert",		0, 0, cmd_config_del,	"cert" },
-	{ "setbinds",		1, 1, cmd_config_set,	"binds" },
-	{ "delbinds",		0, 0, cmd_config_del,	"binds" },
 	{ "addbind",		1, 1, cmd_config_add,	"binds" },
 	{ "delbind",		1, 1, cmd_config_remove, "binds" },
-	{ "setseeds",		1, 1, cmd_config_set,	"seeds" },
-	{ "delseeds",		0, 0, cmd_config_del,	"seeds" },
 	{ "addseed",		1, 1, cmd_config_add,	"seeds" },
 	{ "delseed",		1, 1, cmd_config_remove, "seeds" },
-	{ "setservices",	1, 1, cmd_config_set,	"services" },
-	{ "delservices",	0, 0, cmd_config_del,	"services" },
 	{ "addservice",		1, 1, cmd_config_add,	"services" },
 	{ "delservice",		1, 1, cmd_config_remove, "services" },
-	{ "seteval",		1, 1, cmd_config_set,	"eval" },
-	{ "deleval",		0, 0, cmd_config_del,	"eval" },
-	{ "setparent",		1, 1, cmd_config_set,	"parent" },
-	{ "delparent",		0, 0, cmd_config_del,	"parent" },
 	{ "profile",		1, 1, cmd_config_profile, NULL },
 	{ "delprofile",		1, 1, cmd_config_delprofile, NULL },
 	{ "showprofile",	1, 1, cmd_config_showprofile, NULL },
 	{ "showconfig",		0, -1, cmd_config_showconfig, NULL },
 	{ "import",		1, 1, cmd_config_import, NULL },
-	{ "setsecure",		1, 1, cmd_config_set,	"secure" },
-	{ "delsecure",		0, 0, cmd_config_del,	"secure" },
-	{ "setmonitor_timeout",	1, 1, cmd_config_set,	"monitor_timeout" },
-	{ "delmonitor_timeout",	0, 0, cmd_config_del,	"monitor_timeout" },
-	{ "setconnect_interval", 1, 1, cmd_config_set,	"connect_interval" },
-	{ "delconnect_interval", 0, 0, cmd_config_del,	"connect_interval" },
-	{ "setframing_format",	1, 1, cmd_config_set,	"framing_format" },
-	{ "delframing_format",	0, 0, cmd_config_del,	"framing_format" },
-	{ "setauth_offer",	1, 1, cmd_config_set,	"auth_offer" },
-	{ "delauth_offer",	0, 0, cmd_config_del,	"auth_offer" },
-	{ "setauth_accept",	1, 1, cmd_config_set,	"auth_accept" },
-	{ "delauth_accept",	0, 0, cmd_config_del,	"auth_accept" },
-	{ "setautocork",	1, 1, cmd_config_set,	"autocork" },
-	{ "delautocork",	0, 0, cmd_config_del,	"autocork" },
-	{ "setnodelay",		1, 1, cmd_config_set,	"nodelay" },
-	{ "delnodelay",		0, 0, cmd_config_del,	"nodelay" },
-	{ "setheartbeat",	1, 1, cmd_config_set,	"heartbeat" },
-	{ "delheartbeat",	0, 0, cmd_config_del,	"heartbeat" },
-	{ "setmax_frame",	1, 1, cmd_config_set,	"max_frame" },
-	{ "delmax_frame",	0, 0, cmd_config_del,	"max_frame" },
-	{ "setmax_queue",	1, 1, cmd_config_set,	"max_queue" },
-	{ "delmax_queue",	0, 0, cmd_config_del,	"max_queue" },
-	{ "setmodule_path",	1, 1, cmd_config_set,	"module_path" },
-	{ "delmodule_path",	0, 0, cmd_config_del,	"module_path" },
-	{ "setplugins",		1, 1, cmd_config_set,	"plugins" },
-	{ "delplugins",		0, 0, cmd_config_del,	"plugins" },
-	{ "setspawn_allow",	1, 1, cmd_config_set,	"spawn_allow" },
-	{ "delspawn_allow",	0, 0, cmd_config_del,	"spawn_allow" },
+	CMD_CONFIG_KEY(nodeid),
+	CMD_CONFIG_KEY(secret),
+	CMD_CONFIG_KEY(binds),
+	CMD_CONFIG_KEY(seeds),
+	CMD_CONFIG_KEY(services),
+	CMD_CONFIG_KEY(eval),
+	CMD_CONFIG_KEY(parent),
+	CMD_CONFIG_KEY(secure),
+	CMD_CONFIG_KEY(monitor_timeout),
+	CMD_CONFIG_KEY(connect_interval),
+	CMD_CONFIG_KEY(framing_format),
+	CMD_CONFIG_KEY(auth_offer),
+	CMD_CONFIG_KEY(auth_accept),
+	CMD_CONFIG_KEY(autocork),
+	CMD_CONFIG_KEY(nodelay),
+	CMD_CONFIG_KEY(heartbeat),
+	CMD_CONFIG_KEY(max_frame),
+	CMD_CONFIG_KEY(max_queue),
+	CMD_CONFIG_KEY(module_path),
+	CMD_CONFIG_KEY(plugins),
+	CMD_CONFIG_KEY(spawn_allow),
 	{ NULL,			0, 0, NULL,		NULL }
 };

@@ -261,8 +261,11 @@ aemp_db_reg(const char *family, const char *port, struct aemp_val *value)
 
 	if (port == NULL)
 		port = aemp_self();
-	if (family == NULL || port == NULL)
+	if (family == NULL || port == NULL) {
+		log_error("db_reg: no family or no port (and no port "
+		    "context)");
 		return (NULL);
+	}
 
 	dbclient_local_set(family, port, value);
 	k = dbclient_key_new(family, port);

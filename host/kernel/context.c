@@ -139,6 +139,8 @@ aemp_peval(const char *port, aemp_fn_cb cb, void *arg)
 	const char	*name;
 	int		 len;
 
+	if (kernel_null_arg("peval", "port", port))
+		return AEMP_ERR_INVAL;
 	len = nodes_split(port, &name);
 	if (!nodes_is_self(port, (size_t)len))
 		return AEMP_ERR_NOENT;

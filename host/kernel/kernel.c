@@ -152,6 +152,19 @@ kernel_srcnode(void)
 	return queue_srcnode();
 }
 
+/*
+ * 1, after logging an error, when the argument what of the API function
+ * fn is NULL: such calls are refused, never followed.
+ */
+int
+kernel_null_arg(const char *fn, const char *what, const void *arg)
+{
+	if (arg != NULL)
+		return 0;
+	log_error("%s: no %s given (NULL)", fn, what);
+	return 1;
+}
+
 /* 1 while kernel_shutdown runs: nothing goes out any more. */
 int
 kernel_stopping(void)

@@ -50,6 +50,7 @@ const char	*kernel_node(void);
 const char	*kernel_uniq(void);
 const char	*kernel_runiq(void);
 int		 kernel_stopping(void);
+int		 kernel_null_arg(const char *, const char *, const void *);
 void		 kernel_shutdown(void);
 
 /* kernel-receive.c, kernel-node.c: what comes in from the network. */

@@ -309,6 +309,8 @@ aemp_mon(const char *port, aemp_mon_cb cb, void *arg)
 {
 	struct mon	*m;
 
+	if (kernel_null_arg("mon", "port", port))
+		return NULL;
 	m = mon_new(MON_CB);
 	m->cb = cb;
 	m->arg = arg;
@@ -321,6 +323,9 @@ aemp_mon_port(const char *port, const char *rcvport)
 {
 	struct mon	*m;
 
+	if (kernel_null_arg("mon_port", "port", port) ||
+	    kernel_null_arg("mon_port", "receiving port", rcvport))
+		return NULL;
 	m = mon_new(MON_LINK);
 	m->rcvport = xstrdup(rcvport);
 	return mon_add(port, m);
@@ -333,6 +338,9 @@ aemp_mon_msg(const char *port, const char *rcvport, const char *fmt, ...)
 	struct mon	*m;
 	va_list		 ap;
 
+	if (kernel_null_arg("mon_msg", "port", port) ||
+	    kernel_null_arg("mon_msg", "receiving port", rcvport))
+		return NULL;
 	m = mon_new(MON_MSG);
 	m->rcvport = xstrdup(rcvport);
 	if (fmt != NULL) {

@@ -223,6 +223,8 @@ aemp_node_of(const char *port)
 {
 	const char	*name;
 
+	if (kernel_null_arg("node_of", "port", port))
+		return NULL;
 	return xstrndup(port, (size_t)nodes_split(port, &name));
 }
 
@@ -232,6 +234,8 @@ aemp_port_is_local(const char *port)
 {
 	const char	*name;
 
+	if (kernel_null_arg("port_is_local", "port", port))
+		return 0;
 	return nodes_is_self(port, (size_t)nodes_split(port, &name));
 }
 

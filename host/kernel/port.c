@@ -387,6 +387,8 @@ aemp_rcv(const char *port, const char *tag, aemp_msg_cb cb, void *arg)
 	const char	*name;
 	int		 len;
 
+	if (kernel_null_arg("rcv", "port", port))
+		return AEMP_ERR_INVAL;
 	len = nodes_split(port, &name);
 	if (!nodes_is_self(port, (size_t)len))
 		return AEMP_ERR_INVAL;

@@ -159,7 +159,7 @@ aemp_kilv(const char *port, struct aemp_val *reason)
 	char		*node;
 	int		 len;
 
-	if (port == NULL)
+	if (kernel_null_arg("kil", "port", port))
 		return;
 	len = nodes_split(port, &name);
 	if (*name == '\0') {

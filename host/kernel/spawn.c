@@ -281,8 +281,9 @@ aemp_spawnv(const char *node, const char *function, struct aemp_val *args)
 	char		*name, *id, *nid;
 	int		 len;
 
-	if (node == NULL || function == NULL || strstr(function, "::") ==
-	    NULL) {
+	if (kernel_null_arg("spawn", "node", node))
+		return NULL;
+	if (function == NULL || strstr(function, "::") == NULL) {
 		log_error("spawn: '%.100s' is not a module::function name",
 		    function != NULL ? function : "(null)");
 		return NULL;
@@ -323,7 +324,8 @@ aemp_spawn(const char *node, const char *function, const char *fmt, ...)
 		args = aemp_vpack(fmt, ap);
 		va_end(ap);
 		if (args == NULL) {
-			log_error("spawn %.100s: bad pack format", function);
+			log_error("spawn %.100s: bad pack format",
+			    function != NULL ? function : "(null)");
 			return NULL;
 		}
 	} else
