@@ -45,12 +45,15 @@ static const char aemp_usage[] =
     "profiles:  profile NAME  delprofile NAME  setparent NAME  delparent\n"
     "           showprofile NAME  showconfig [NAME [KEY VALUE...]]\n"
     "           import PRESET\n"
-    "keys:      set|del secure, monitor_timeout, connect_interval,\n"
-    "           framing_format, auth_offer, auth_accept, autocork,\n"
-    "           nodelay, heartbeat, max_frame, max_queue, module_path,\n"
-    "           plugins, spawn_allow, eval\n"
+    "keys:      setKEY VALUE (or KEY VALUE)  delKEY, e.g. setheartbeat 5\n"
+    "           or heartbeat 5, delheartbeat; KEY is one of secure,\n"
+    "           monitor_timeout, connect_interval, framing_format,\n"
+    "           auth_offer, auth_accept, autocork, nodelay, heartbeat,\n"
+    "           max_frame, max_queue, module_path, plugins,\n"
+    "           spawn_allow, eval (seteval: eval is a protocol command)\n"
     "\n"
-    "Every setX is also X unless that name is taken.\n";
+    "Every setX is also X unless that name is taken.\n"
+    "cal, snd and eval give up after $AEMP_TIMEOUT seconds (default 5).\n";
 
 static int
 aemp_help(struct cmd_ctx *ctx, const char *key, int argc,

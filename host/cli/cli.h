@@ -31,6 +31,15 @@ void		 config_set_profile(struct config *, const char *,
 struct aemp_val	*config_map_with(const struct aemp_val *, const char *,
 		    struct aemp_val *);
 
+/* config-check.c: whether config values make sense. */
+int		 config_check_value(const char *, const struct aemp_val *,
+		    char **);
+int		 config_check_entry(const char *, const struct aemp_val *,
+		    char **);
+int		 config_check_map(const struct aemp_val *, char **);
+int		 config_check_profiles(struct config *, char **);
+int		 config_check_file(struct config *, const char *, char **);
+
 /* configure.c: aemp_configure and the node ID. */
 #define CONFIGURE_K_STRING	1	/* always a plain string */
 #define CONFIGURE_K_LIST	2	/* a list; "a,b" is split */
@@ -67,6 +76,15 @@ int		 aemp_cmd_flush(struct cmd_ctx *);
 int		 aemp_cmd_error(struct cmd_ctx *, const char *, ...)
 		    printflike(2, 3);
 const char	*aemp_cmd_string(struct cmd_ctx *, struct aemp_val *,
+		    const char *);
+
+/* cmd-check.c: the checks of config edits, reported. */
+int		 cmd_check_value(struct cmd_ctx *, const char *,
+		    const struct aemp_val *);
+int		 cmd_check_entry(struct cmd_ctx *, const char *,
+		    const struct aemp_val *);
+int		 cmd_check_map(struct cmd_ctx *, const struct aemp_val *);
+int		 cmd_check_profile(struct cmd_ctx *, struct config *,
 		    const char *);
 
 /* cmd-config.c: commands that edit or show the config file. */

@@ -56,6 +56,10 @@ cmd_config_set(struct cmd_ctx *ctx, const char *key, int argc,
 		    configure_kind(key) == CONFIGURE_K_LIST ? "a list" :
 		    "a string");
 	}
+	if (cmd_check_value(ctx, key, v) != 0) {
+		aemp_unref(v);
+		return AEMP_ERR_INVAL;
+	}
 	config_set(cfg, ctx->target, key, v);
 	return 0;
 }
@@ -249,6 +253,8 @@ cmd_config_edit_list(struct cmd_ctx *ctx, const char *key,
 
 	if ((cfg = aemp_cmd_config(ctx)) == NULL)
 		return AEMP_ERR_IO;
+	if (add && cmd_check_entry(ctx, key, item) != 0)
+		return AEMP_ERR_INVAL;
 	list = aemp_map_get(config_target(cfg, ctx->target), key);
 	if (aemp_type(list) != AEMP_T_ARRAY)
 		list = NULL;
@@ -300,6 +306,8 @@ cmd_config_profile(struct cmd_ctx *ctx, const char *key, int argc,
 
 	if ((r = cmd_config_named(ctx, argv[0], &cfg, &name)) != 0)
 		return r;
+	if (cmd_check_profile(ctx, cfg, name) != 0)
+		return AEMP_ERR_TYPE;
 	if (config_target(cfg, name) == NULL)
 		config_set_profile(cfg, name, aemp_map_new(0));
 	free(ctx->target);
@@ -480,6 +488,10 @@ cmd_config_import(struct cmd_ctx *ctx, const char *key, int argc,
 	free(path);
 	if (r != 0)
 		return r;
+	if (cmd_check_map(ctx, preset) != 0) {
+		aemp_unref(preset);
+		return AEMP_ERR_INVAL;
+	}
 
 	for (i = 0; i < aemp_len(preset); i++) {
 		k = aemp_map_key_at(preset, i, NULL);

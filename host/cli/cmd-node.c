@@ -16,6 +16,7 @@
 #include "cli.h"
 
 #define CMD_NODE_TIMEOUT	5.0	/* seconds, as the reference */
+#define CMD_NODE_TIMEOUT_MAX	86400.0
 #define CMD_NODE_TRACE_TIMEOUT	15.0
 #define CMD_NODE_TRACE_MAX	1024	/* nodes a trace visits */
 
@@ -27,6 +28,7 @@ struct cmd_node_wait {
 	const char	*reply;		/* reply port, when there is one */
 	struct aemp_val	*seen;		/* trace: nodes asked, an array */
 	int		 pending;	/* trace: answers outstanding */
+	const char	*note;		/* told when the command fails */
 };
 
 /* One value as the reference prints it: strings bare, the rest JSON. */
@@ -96,7 +98,10 @@ cmd_node_print_json(const struct aemp_val *v, size_t from)
 	fflush(stdout);
 }
 
-/* The command is over: leave the loop with status. */
+/*
+ * The command is over: leave the loop with status, telling its note
+ * when it failed (a node of this project answers eval "not supported").
+ */
 static void
 cmd_node_finish(struct cmd_node_wait *w, int status)
 {
@@ -104,7 +109,32 @@ cmd_node_finish(struct cmd_node_wait *w, int status)
 		return;
 	w->done = 1;
 	w->status = status;
+	if (status != 0 && w->note != NULL)
+		aemp_cmd_error(NULL, "%s", w->note);
 	aemp_break();
+}
+
+/* How long snd, cal and eval wait: $AEMP_TIMEOUT seconds, default 5. */
+static double
+cmd_node_timeout_secs(void)
+{
+	static double	 secs;
+	const char	*s = getenv("AEMP_TIMEOUT");
+	char		*end;
+
+	if (secs > 0)
+		return secs;
+	secs = CMD_NODE_TIMEOUT;
+	if (s == NULL || *s == '\0')
+		return secs;
+	secs = strtod(s, &end);
+	if (*end != '\0' || !(secs > 0 && secs <= CMD_NODE_TIMEOUT_MAX)) {
+		aemp_cmd_error(NULL, "AEMP_TIMEOUT=%.100s: not a number of "
+		    "seconds above 0, at most %g; waiting %g", s,
+		    CMD_NODE_TIMEOUT_MAX, CMD_NODE_TIMEOUT);
+		secs = CMD_NODE_TIMEOUT;
+	}
+	return secs;
 }
 
 /* No answer in time. */
@@ -116,7 +146,7 @@ cmd_node_timeout(void *arg)
 	if (w->done)
 		return;
 	aemp_cmd_error(NULL, "%s: no answer within %g seconds", w->what,
-	    CMD_NODE_TIMEOUT);
+	    cmd_node_timeout_secs());
 	cmd_node_finish(w, 1);
 }
 
@@ -179,7 +209,8 @@ cmd_node_wait(struct cmd_node_wait *w, struct aemp_guard *guard,
 	struct aemp_guard	*timer = NULL;
 
 	if (!forever)
-		timer = aemp_after(CMD_NODE_TIMEOUT, cmd_node_timeout, w);
+		timer = aemp_after(cmd_node_timeout_secs(), cmd_node_timeout,
+		    w);
 	if (!w->done && aemp_run() != 0)
 		w->status = 1;
 	aemp_guard_free(timer);
@@ -208,7 +239,8 @@ static int
 cmd_node_snd(struct cmd_ctx *ctx, const char *key, int argc,
     struct aemp_val **argv)
 {
-	struct cmd_node_wait	 w = { 0, 0, "snd", NULL, NULL, 0 };
+	struct cmd_node_wait	 w = { 0, 0, "snd", NULL, NULL, 0,
+	    NULL };
 	struct aemp_val		*msg;
 	struct aemp_guard	*mon;
 	const char		*port;
@@ -248,7 +280,8 @@ static int
 cmd_node_cal(struct cmd_ctx *ctx, const char *key, int argc,
     struct aemp_val **argv)
 {
-	struct cmd_node_wait	 w = { 0, 0, "cal", NULL, NULL, 0 };
+	struct cmd_node_wait	 w = { 0, 0, "cal", NULL, NULL, 0,
+	    NULL };
 	struct aemp_val		*msg;
 	struct aemp_guard	*mon;
 	const char		*port;
@@ -286,7 +319,8 @@ static int
 cmd_node_mon(struct cmd_ctx *ctx, const char *key, int argc,
     struct aemp_val **argv)
 {
-	struct cmd_node_wait	 w = { 0, 0, "mon", NULL, NULL, 0 };
+	struct cmd_node_wait	 w = { 0, 0, "mon", NULL, NULL, 0,
+	    NULL };
 	struct aemp_guard	*mon;
 	const char		*port;
 
@@ -324,7 +358,8 @@ static int
 cmd_node_eval(struct cmd_ctx *ctx, const char *key, int argc,
     struct aemp_val **argv)
 {
-	struct cmd_node_wait	 w = { 0, 0, "eval", NULL, NULL, 0 };
+	struct cmd_node_wait	 w = { 0, 0, "eval", NULL, NULL, 0,
+	    "eval: evaluates Perl and works only against Perl nodes" };
 	struct aemp_val		*words;
 	struct aemp_guard	*mon;
 	const char		*port;
@@ -332,7 +367,6 @@ cmd_node_eval(struct cmd_ctx *ctx, const char *key, int argc,
 
 	if ((port = aemp_cmd_string(ctx, argv[0], "the node")) == NULL)
 		return AEMP_ERR_TYPE;
-	aemp_cmd_error(ctx, "evaluates Perl and works only against Perl nodes");
 	if (cmd_node_client(ctx) != 0)
 		return AEMP_ERR_STATE;
 
@@ -436,7 +470,8 @@ static int
 cmd_node_trace(struct cmd_ctx *ctx, const char *key, int argc,
     struct aemp_val **argv)
 {
-	struct cmd_node_wait	 w = { 0, 0, "trace", NULL, NULL, 0 };
+	struct cmd_node_wait	 w = { 0, 0, "trace", NULL, NULL, 0,
+	    "trace: asks through eval and works only against Perl nodes" };
 	struct aemp_guard	*timer;
 	const char		*port;
 	char			*node;
@@ -444,8 +479,6 @@ cmd_node_trace(struct cmd_ctx *ctx, const char *key, int argc,
 
 	if ((port = aemp_cmd_string(ctx, argv[0], "the node")) == NULL)
 		return AEMP_ERR_TYPE;
-	aemp_cmd_error(ctx, "asks through eval and works only against Perl "
-	    "nodes");
 	if (cmd_node_client(ctx) != 0)
 		return AEMP_ERR_STATE;
 

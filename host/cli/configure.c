@@ -209,21 +209,23 @@ configure_node_id(const char *nodeid, const char *profile, int *randomized)
 
 /*
  * The arguments with every value in its key's shape, as a new map, or
- * NULL (logged) when one has the wrong type.
+ * NULL (logged) when one has the wrong type or makes no sense.
  */
 static struct aemp_val *
 configure_args(const struct aemp_val *args)
 {
 	struct aemp_val	*out, *v;
 	const char	*k;
+	char		*why;
 	size_t		 i, klen;
 
 	out = aemp_map_new(aemp_len(args));
 	for (i = 0; i < aemp_len(args); i++) {
 		k = aemp_map_key_at(args, i, &klen);
 		v = configure_normalize(k, aemp_ref(aemp_map_val_at(args, i)));
-		if (configure_check(k, v) != 0) {
-			log_error("configure: %.100s: wrong type of value", k);
+		if (config_check_value(k, v, &why) != 0) {
+			log_error("configure: argument %.100s: %s", k, why);
+			free(why);
 			aemp_unref(v);
 			aemp_unref(out);
 			return NULL;
@@ -248,7 +250,8 @@ configure_merge(struct aemp_val *args, const char *profile,
 	norc = aemp_truthy(aemp_map_get(args, "norc"));
 	force = aemp_truthy(aemp_map_get(args, "force"));
 
-	if (!norc && (r = config_load(&cfg, &err)) != 0) {
+	if (!norc && ((r = config_load(&cfg, &err)) != 0 ||
+	    (r = config_check_file(&cfg, profile, &err)) != 0)) {
 		log_error("%s", err);
 		free(err);
 		config_free(&cfg);

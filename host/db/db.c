@@ -8,7 +8,6 @@
  * node talks to its service through its own node port like any slave.
  */
 
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,32 +182,6 @@ db_node_cb(const char *node, int up, struct aemp_val *reason, void *arg)
 		db.master = NULL;
 	}
 	db_master_search();
-}
-
-/* Send node's node port the message built from fmt (aemp_pack). */
-void
-db_send(const char *node, const char *fmt, ...)
-{
-	struct aemp_val	*msg;
-	va_list		 ap;
-
-	va_start(ap, fmt);
-	msg = aemp_vpack(fmt, ap);
-	va_end(ap);
-
-	if (msg == NULL) {
-		log_error("db: cannot build a message for %.100s", node);
-		return;
-	}
-	aemp_sndv(node, msg);
-	aemp_unref(msg);
-}
-
-/* Send node's node port msg (borrowed). */
-void
-db_sendv(const char *node, struct aemp_val *msg)
-{
-	aemp_sndv(node, msg);
 }
 
 static void

@@ -47,8 +47,6 @@ const char	*db_master(void);
 void		 db_master_set(const char *);
 void		 db_master_search(void);
 void		 db_become_global(void);
-void		 db_send(const char *, const char *, ...);
-void		 db_sendv(const char *, struct aemp_val *);
 struct aemp_guard *db_guard_new(db_guard_cb, void *);
 void		 db_bad(const char *, const char *);
 double		 db_retry_cap(void);

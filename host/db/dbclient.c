@@ -93,7 +93,7 @@ dbclient_req_add(const char *id, struct aemp_val *msg)
 	TAILQ_INSERT_TAIL(&dbc.reqs, r, entry);
 
 	if (db_master() != NULL && db_running())
-		db_sendv(db_master(), msg);
+		aemp_sndv(db_master(), msg);
 }
 
 static void
@@ -135,9 +135,9 @@ dbclient_master_bound(void)
 	struct dbclient_req	*r;
 	const char		*master = db_master();
 
-	db_send(master, "sV", "g_slave", dbclient_local_db());
+	aemp_snd(master, "sV", "g_slave", dbclient_local_db());
 	TAILQ_FOREACH(r, &dbc.reqs, entry)
-		db_sendv(master, r->msg);
+		aemp_sndv(master, r->msg);
 }
 
 /* Set family/key to v (borrowed; NULL is null) and tell the master. */
@@ -165,7 +165,7 @@ dbclient_local_set(const char *family, const char *key, struct aemp_val *v)
 	dbmap_put_val(fam, key, strlen(key), nv);
 
 	if (db_master() != NULL && db_running())
-		db_send(db_master(), "ss{sv}", "g_upd", family, key, nv);
+		aemp_snd(db_master(), "ss{sv}", "g_upd", family, key, nv);
 }
 
 /* Delete family/key of this node's keys, if set, and tell the master. */
@@ -182,7 +182,7 @@ dbclient_local_del(const char *family, const char *key)
 		dbmap_free_vals(fam);
 
 	if (db_master() != NULL && db_running())
-		db_send(db_master(), "ssn[s]", "g_upd", family, key);
+		aemp_snd(db_master(), "ssn[s]", "g_upd", family, key);
 }
 
 static void
@@ -337,7 +337,7 @@ dbclient_fam_drop(struct dbclient_fam *f)
 		free(id);
 	}
 	if (db_master() != NULL && db_running())
-		db_send(db_master(), "ss", "g_mon0", f->name);
+		aemp_snd(db_master(), "ss", "g_mon0", f->name);
 }
 
 static void

@@ -77,7 +77,7 @@ global_broadcast(struct aemp_val *msg)
 
 	for (e = dbmap_next(&g.globals, NULL); e != NULL;
 	    e = dbmap_next(&g.globals, e))
-		db_sendv(e->key, msg);
+		aemp_sndv(e->key, msg);
 }
 
 /*
@@ -199,7 +199,7 @@ global_upd_tell(const char *node, struct aemp_val *family,
 	if (msg != NULL && subs != NULL) {
 		for (e = dbmap_next(subs, NULL); e != NULL;
 		    e = dbmap_next(subs, e))
-			db_sendv(e->key, msg);
+			aemp_sndv(e->key, msg);
 	}
 	aemp_unref(msg);
 }
@@ -430,7 +430,7 @@ global_connect(const char *node)
 
 	db = global_slaves_db();
 	if (db != NULL)
-		db_send(node, "sV", "g_set", db);
+		aemp_snd(node, "sV", "g_set", db);
 }
 
 static const char *
@@ -533,7 +533,7 @@ global_req_find(const char *src, struct aemp_val *msg)
 
 	if ((l = global_sub_map(&g.merged, "'l", 2, 0)) != NULL)
 		addrs = dbmap_get(l, node);
-	db_send(src, "svv", "g_found", aemp_at(msg, 2), addrs);
+	aemp_snd(src, "svv", "g_found", aemp_at(msg, 2), addrs);
 }
 
 /* g_db_family, g_db_keys, g_db_values family id. */
@@ -559,7 +559,7 @@ global_query(const char *src, struct aemp_val *msg, int what)
 	else
 		res = dbmap_to_array(fam, what == 2);
 	if (res != NULL)
-		db_send(src, "svV", "g_reply", aemp_at(msg, 3), res);
+		aemp_snd(src, "svV", "g_reply", aemp_at(msg, 3), res);
 }
 
 static void
@@ -603,7 +603,7 @@ global_req_mon1(const char *src, struct aemp_val *msg)
 
 	if ((fam = global_sub_map(&g.merged, name, len, 0)) != NULL)
 		snap = dbmap_to_map(fam);
-	db_send(src, "svV", "g_chg1", aemp_at(msg, 2), snap);
+	aemp_snd(src, "svV", "g_chg1", aemp_at(msg, 2), snap);
 }
 
 /* g_mon0 family: unsubscribe the sender. */
@@ -757,7 +757,7 @@ global_start(void)
 	for (i = 0; i < aemp_len(up); i++) {
 		if ((node = aemp_str_ptr(aemp_at(up, i), NULL)) == NULL)
 			continue;
-		db_send(node, "s", "g_global");
+		aemp_snd(node, "s", "g_global");
 		if (global_has(&g.globals, node))
 			global_connect(node);
 	}
@@ -777,7 +777,7 @@ global_node_event(const char *node, int up)
 		return;
 
 	if (up) {
-		db_send(node, "s", "g_global");
+		aemp_snd(node, "s", "g_global");
 		if (dbmap_del(&g.keep_down, node, strlen(node), NULL) &&
 		    g.keep_down.count == 0)
 			evtimer_del(g.keep_timer);

@@ -132,7 +132,7 @@ static void
 seed_up(struct seed *s)
 {
 	log_debug("seed %.100s (%s) is up", s->node, s->addr);
-	db_send(s->node, "s", "g_slave");
+	aemp_snd(s->node, "s", "g_slave");
 }
 
 static void
@@ -163,7 +163,7 @@ seed_connected(const char *addr, const char *node, void *arg)
 	s->since = util_now();
 
 	/* start its global service now; node-up sends this again */
-	db_send(node, "s", "g_slave");
+	aemp_snd(node, "s", "g_slave");
 	if (aemp_node_is_up(node) == 1)
 		db_master_search();
 }

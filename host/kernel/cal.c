@@ -20,49 +20,41 @@ struct cal {
 	int			 done;
 };
 
-/* End the call: no more waiting, and the reply port goes. */
+/*
+ * Answer the call once (msg NULL: no answer): no more waiting, and the
+ * reply port goes, queued, so c outlives the callback.
+ */
 static void
-cal_finish(struct cal *c)
+cal_answer(struct cal *c, struct aemp_val *msg)
 {
+	if (c->done)
+		return;
 	c->done = 1;
 	aemp_guard_free(c->mon);
 	c->mon = NULL;
 	aemp_guard_free(c->timer);
 	c->timer = NULL;
 	aemp_kilv(c->reply, NULL);
+
+	c->cb(msg, c->arg);
 }
 
 static void
 cal_reply(struct aemp_val *msg, void *arg)
 {
-	struct cal	*c = arg;
-
-	if (c->done)
-		return;
-	cal_finish(c);
-	c->cb(msg, c->arg);
+	cal_answer(arg, msg);
 }
 
 static void
 cal_timeout(void *arg)
 {
-	struct cal	*c = arg;
-
-	if (c->done)
-		return;
-	cal_finish(c);
-	c->cb(NULL, c->arg);
+	cal_answer(arg, NULL);
 }
 
 static void
 cal_target_died(struct aemp_val *reason, void *arg)
 {
-	struct cal	*c = arg;
-
-	if (c->done)
-		return;
-	cal_finish(c);
-	c->cb(NULL, c->arg);
+	cal_answer(arg, NULL);
 }
 
 /* The reply port is freed: so is the call. */

@@ -21,6 +21,7 @@ struct context {
 	struct context	*prev;
 	const char	*id;		/* NULL: no port */
 	const char	*name;
+	int		 had_port;	/* it existed or was created */
 	sigjmp_buf	 env;
 };
 
@@ -39,7 +40,7 @@ static char		*context_death;
 static struct aemp_val	*context_reason;
 
 static void
-context_died(const char *id, const char *name)
+context_died(const char *id, const char *name, int had_port)
 {
 	struct aemp_val	*reason;
 	char		*text = context_death;
@@ -56,7 +57,13 @@ context_died(const char *id, const char *name)
 	aemp_array_push(reason, aemp_str(text));
 	if (port_exists(name))
 		port_kill(name, reason);
-	else
+	else if (had_port) {
+		/* Keep the reason it was killed with for context_take_death. */
+		log_error("%s died after its port was gone: %s", id, text);
+		aemp_unref(reason);
+		free(text);
+		return;
+	} else
 		log_error("%s died before it had a port: %s", id, text);
 	free(text);
 
@@ -77,6 +84,7 @@ context_run(const char *id, const char *name, context_call_cb cb, void *arg)
 	c.prev = context_top;
 	c.id = id;
 	c.name = name;
+	c.had_port = name != NULL && port_exists(name);
 	context_top = &c;
 
 	if (sigsetjmp(c.env, 0) == 0) {
@@ -86,8 +94,19 @@ context_run(const char *id, const char *name, context_call_cb cb, void *arg)
 	}
 
 	context_top = c.prev;
-	context_died(id, name);
+	context_died(id, name, c.had_port);
 	return 1;
+}
+
+/* The local port name was just created: frames running for it have one. */
+void
+context_port_created(const char *name)
+{
+	struct context	*c;
+
+	for (c = context_top; c != NULL; c = c->prev)
+		if (c->name != NULL && strcmp(c->name, name) == 0)
+			c->had_port = 1;
 }
 
 /* The port whose callback runs, or NULL. */

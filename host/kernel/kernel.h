@@ -218,6 +218,7 @@ typedef void (*context_call_cb)(void *);
 int		 context_run(const char *, const char *, context_call_cb,
 		    void *);
 const char	*context_name(void);
+void		 context_port_created(const char *);
 struct aemp_val	*context_take_death(void);
 void		 context_free_all(void);
 
@@ -225,6 +226,7 @@ void		 context_free_all(void);
 struct aemp_guard *timer_after(double, aemp_fn_cb, void *, const char *,
 		    const char *);
 void		 timer_cancel_port(struct port *);
+void		 timer_adopt(struct port *);
 void		 timer_free_all(void);
 
 /* spawn.c */

@@ -154,6 +154,8 @@ port_create(const char *name, aemp_msg_cb cb, void *arg, int flags)
 	TAILQ_INIT(&p->mons);
 	TAILQ_INIT(&p->timers);
 	table_put(port_get_table(), name, p);
+	timer_adopt(p);
+	context_port_created(name);
 	return p;
 }
 

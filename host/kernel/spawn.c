@@ -254,6 +254,7 @@ spawn_run(const char *name, const char *function, struct aemp_val *args,
 	table_put(spawn_table(&spawn_pendings), name, spawn_pendings);
 	c.args = args;
 	xasprintf(&id, "%s#%s", kernel_node(), name);
+	aemp_unref(context_take_death());
 	if (context_run(id, name, spawn_call_tramp, &c) != 0 &&
 	    (reason = context_take_death()) != NULL) {
 		spawn_remember(name, reason);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include <event2/event.h>
 
@@ -112,6 +113,27 @@ timer_after(double seconds, aemp_fn_cb cb, void *arg, const char *id,
 
 	t->guard = guard_new(timer_cancel, t);
 	return t->guard;
+}
+
+/*
+ * The port p was just created: the timers made for its name before it
+ * existed (in a spawn's init function) are its own now.
+ */
+void
+timer_adopt(struct port *p)
+{
+	struct timer	*t;
+
+	TAILQ_FOREACH(t, &timer_all, all_entry) {
+		if (t->port != NULL || t->name == NULL ||
+		    strcmp(t->name, p->name) != 0)
+			continue;
+		t->port = p;
+		TAILQ_INSERT_TAIL(&p->timers, t, entry);
+		free(t->id);
+		free(t->name);
+		t->id = t->name = NULL;
+	}
 }
 
 /* Stop every timer of the dying port p. */

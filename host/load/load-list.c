@@ -60,9 +60,13 @@ load_list_desc(struct aemp_val *m, const struct aemp_module *desc)
 		load_list_put(m, "codec", aemp_str(desc->codec->name));
 }
 
-/* Open a module that is not loaded just to read its descriptor. */
+/*
+ * Open module name, not loaded, just to read its descriptor; refuse it
+ * as the loader would.
+ */
 static void
-load_list_probe(struct aemp_val *m, const char *path, const char *dir)
+load_list_probe(struct aemp_val *m, const char *name, const char *path,
+    const char *dir)
 {
 	const struct aemp_module *desc;
 	void			*h;
@@ -81,6 +85,8 @@ load_list_probe(struct aemp_val *m, const char *path, const char *dir)
 	if (load_dl_open(so, &h, &desc, &err) != 0)
 		goto out;
 	load_list_desc(m, desc);
+	if (desc->abi_version == AEMP_ABI_VERSION)
+		err = load_name_mismatch(name, desc, so);
 	load_dl_close(h);
 out:
 	if (err != NULL)
@@ -109,7 +115,7 @@ load_list_file(struct load_list_walk *w, const char *name, const char *path)
 	if ((desc = load_loaded(name, w->kind)) != NULL)
 		load_list_desc(m, desc);
 	else
-		load_list_probe(m, path, w->dir);
+		load_list_probe(m, name, path, w->dir);
 	aemp_array_push(w->out, m);
 }
 

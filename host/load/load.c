@@ -131,12 +131,31 @@ load_same_file(struct load_mod *m, const char *path)
 	    st.st_mtim.tv_nsec == m->st.st_mtim.tv_nsec);
 }
 
+/*
+ * The error text when the descriptor desc in file so does not call
+ * itself name (a new string), or NULL when it does.
+ */
+char *
+load_name_mismatch(const char *name, const struct aemp_module *desc,
+    const char *so)
+{
+	char	*text, *safe;
+
+	if (desc->name != NULL && strcmp(desc->name, name) == 0)
+		return (NULL);
+	safe = desc->name != NULL ? load_safe(desc->name) : NULL;
+	xasprintf(&text, "%s calls itself '%s', not '%s'", so,
+	    safe != NULL ? safe : "(null)", name);
+	free(safe);
+	return (text);
+}
+
 /* Check a descriptor; the ABI version before anything else in it. */
 static int
 load_check_desc(struct load_mod *m, const struct aemp_module *desc,
     const char *so, struct aemp_val **reason)
 {
-	char	*text, *name;
+	char	*text;
 
 	if (desc->abi_version != AEMP_ABI_VERSION) {
 		xasprintf(&text, "%s was built for module ABI %d, this host "
@@ -150,11 +169,7 @@ load_check_desc(struct load_mod *m, const struct aemp_module *desc,
 		*reason = load_reason("load_failed", text);
 		return (AEMP_ERR_TYPE);
 	}
-	if (desc->name == NULL || strcmp(desc->name, m->name) != 0) {
-		name = desc->name != NULL ? load_safe(desc->name) : NULL;
-		xasprintf(&text, "%s calls itself '%s', not '%s'", so,
-		    name != NULL ? name : "(null)", m->name);
-		free(name);
+	if ((text = load_name_mismatch(m->name, desc, so)) != NULL) {
 		*reason = load_reason("load_failed", text);
 		return (AEMP_ERR_INVAL);
 	}
@@ -175,8 +190,8 @@ load_start(struct load_mod *m, const struct aemp_module *desc,
 		log_pop_prefix();
 	}
 	if (r != 0) {
-		xasprintf(&text, "load hook of module %s failed: %s", m->name,
-		    r < 0 ? aemp_strerror(r) : "non-zero return");
+		xasprintf(&text, "load hook of module %s returned %d", m->name,
+		    r);
 		*reason = load_reason("load_failed", text);
 		return (AEMP_ERR_STATE);
 	}

@@ -26,6 +26,10 @@ int		 load_module(const char *, int, struct aemp_val **);
 int		 load_resolve(const char *, int, aemp_init_cb *,
 		    struct aemp_val **);
 
+/* Why descriptor desc in file so is not module name (new), or NULL. */
+char		*load_name_mismatch(const char *, const struct aemp_module *,
+		    const char *);
+
 /* The descriptor of a loaded module, else NULL. */
 const struct aemp_module *load_loaded(const char *, int);
 

@@ -218,7 +218,8 @@ conn_detach(struct conn *c, int prev, const char *text)
 	p->nconns--;
 	if (!p->stopping) {
 		peer_waiting(p);
-		peer_conn_ended(p, text);
+		peer_conn_ended(p, text, prev == CONN_NONCE ||
+		    prev == CONN_AUTH);
 	}
 	peer_gc_later();
 }
@@ -634,7 +635,12 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 
-	if (what & BEV_EVENT_EOF)
+	if ((what & BEV_EVENT_EOF) && c->state == CONN_AUTH)
+		text = "connection closed during handshake (wrong secret?)";
+	else if ((what & BEV_EVENT_EOF) && c->state >= CONN_GREETING &&
+	    c->state < CONN_WAITING)
+		text = "connection closed during handshake";
+	else if (what & BEV_EVENT_EOF)
 		text = "Unexpected end-of-file";
 	else if ((c->flags & CONN_TLS) && tls_error(bev, buf, sizeof buf)) {
 		log_note("%s: TLS failed: %s", c->addr, buf);

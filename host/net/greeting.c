@@ -184,19 +184,33 @@ greeting_build(const char *node, struct aemp_val *accept,
 	return line;
 }
 
+/*
+ * The entry of a comma-separated list that *next points to, its length
+ * in *len; *next moves to the entry after it.  NULL after the last one.
+ */
+static const char *
+greeting_list_next(const char **next, size_t *len)
+{
+	const char	*p = *next, *comma;
+
+	if (p == NULL)
+		return NULL;
+	comma = strchr(p, ',');
+	*len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+	*next = comma != NULL ? comma + 1 : NULL;
+	return p;
+}
+
 /* 1 when the comma-separated list holds item (len bytes). */
 int
 greeting_list_has(const char *list, const char *item, size_t len)
 {
-	const char	*p = list, *comma;
+	const char	*p;
 	size_t		 n;
 
-	while (p != NULL) {
-		comma = strchr(p, ',');
-		n = comma != NULL ? (size_t)(comma - p) : strlen(p);
+	while ((p = greeting_list_next(&list, &n)) != NULL) {
 		if (n == len && memcmp(p, item, len) == 0)
 			return 1;
-		p = comma != NULL ? comma + 1 : NULL;
 	}
 	return 0;
 }
@@ -224,16 +238,13 @@ greeting_array_has(struct aemp_val *ours, const char *item, size_t len)
 char *
 greeting_choose(const char *peer, struct aemp_val *ours, int tls)
 {
-	const char	*p = peer, *comma;
+	const char	*p;
 	size_t		 n;
 
-	while (p != NULL) {
-		comma = strchr(p, ',');
-		n = comma != NULL ? (size_t)(comma - p) : strlen(p);
+	while ((p = greeting_list_next(&peer, &n)) != NULL) {
 		if (n > 0 && greeting_array_has(ours, p, n) &&
 		    (tls || n < 4 || strncmp(p, "tls_", 4) != 0))
 			return xstrndup(p, n);
-		p = comma != NULL ? comma + 1 : NULL;
 	}
 	return NULL;
 }

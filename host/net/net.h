@@ -148,7 +148,7 @@ void		 peer_send(struct peer *, struct aemp_val *);
 void		 peer_connect(struct peer *);
 void		 peer_found(struct peer *, struct aemp_val *);
 void		 peer_fail_later(struct peer *, const char *);
-void		 peer_conn_ended(struct peer *, const char *);
+void		 peer_conn_ended(struct peer *, const char *, int);
 void		 peer_up(struct peer *, struct conn *);
 void		 peer_down(struct peer *, const char *);
 void		 peer_waiting(struct peer *);

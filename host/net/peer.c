@@ -279,7 +279,7 @@ peer_next_cb(int fd, short events, void *arg)
 		if (p->next_addr < aemp_len(p->addrs))
 			evtimer_add(p->next, &now);
 		else
-			peer_conn_ended(p, "address not usable");
+			peer_conn_ended(p, "address not usable", 0);
 		return;
 	}
 
@@ -294,9 +294,12 @@ peer_next_cb(int fd, short events, void *arg)
 /*
  * A connection naming p ended before its handshake did (text: why).  When
  * nothing is left that could still bring p up, the connect fails.
+ * refused is set when p itself greeted us and then the handshake failed
+ * (a refusal either way, or p closing): another address or lookup of p
+ * would meet the same node, so no lookup is waited for.
  */
 void
-peer_conn_ended(struct peer *p, const char *text)
+peer_conn_ended(struct peer *p, const char *text, int refused)
 {
 	struct timeval	 now = { 0, 0 };
 
@@ -306,7 +309,7 @@ peer_conn_ended(struct peer *p, const char *text)
 		free(p->error);
 		p->error = xstrdup(text);
 	}
-	if (p->lookup || p->attempts > 0 || p->nconns > 0)
+	if ((p->lookup && !refused) || p->attempts > 0 || p->nconns > 0)
 		return;
 
 	/* Every attempt failed early: try the next address now. */
@@ -314,7 +317,7 @@ peer_conn_ended(struct peer *p, const char *text)
 		evtimer_add(p->next, &now);
 		return;
 	}
-	if (!p->looked_up)
+	if (!p->looked_up && !refused)
 		peer_lookup(p);
 	else
 		peer_fail_later(p, p->error ? p->error : "connect failed");

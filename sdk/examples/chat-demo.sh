@@ -8,6 +8,8 @@
 # (chat_client2).  Each types a line and both see both; then alice is
 # killed with SIGKILL and bob sees her quit with the transport_error
 # reason.  Everything lives in a scratch folder, config file included.
+# $CHAT_DEMO_WRAP, if set, is put before every program of ours that the
+# demo starts (the test suite runs them under valgrind that way).
 
 set -u
 
@@ -17,6 +19,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/aemp-chat.XXXXXX")
 AEMP_RC="$T/aemp.rc"
 export AEMP_RC
 unset AEMP_TRACE PERL_ANYEVENT_MP_TRACE PERL_ANYEVENT_MP_RC
+W=${CHAT_DEMO_WRAP:-}
 pids=""
 ok=0
 
@@ -72,24 +75,24 @@ port=$(python3 -c 'import socket
 s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
 echo "== configuring $AEMP_RC"
-"$AEMP" gensecret binds '127.0.0.1:*' seeds "127.0.0.1:$port" \
+$W "$AEMP" gensecret binds '127.0.0.1:*' seeds "127.0.0.1:$port" \
     profile seed nodeid seed binds "127.0.0.1:$port" \
     profile chatsrv nodeid chatsrv module_path "[\"$B/services\"]" \
     addservice chat:: \
     profile chat_client || exit 1
 
 echo "== starting the seed and the chat server"
-bg seed "$AEMP" run profile seed
+bg seed $W "$AEMP" run profile seed
 wait_for seed 'starting global service'
-bg chatsrv "$AEMP" run profile chatsrv
+bg chatsrv $W "$AEMP" run profile chatsrv
 wait_for chatsrv 'chat server port .* ready'
 
 echo "== alice finds the server through db_mon; bob spawns client_connect"
 mkfifo "$T/alice.in" "$T/bob.in"
 exec 3<>"$T/alice.in" 4<>"$T/bob.in"
-bg alice sh -c 'exec 3>&- 4>&-; exec "$0" "$@" <"'"$T/alice.in"'"' \
+bg alice sh -c 'exec 3>&- 4>&-; exec '"$W"' "$0" "$@" <"'"$T/alice.in"'"' \
     "$B/sdk/examples/chat_client" -i alice alice
-bg bob sh -c 'exec 3>&- 4>&-; exec "$0" "$@" <"'"$T/bob.in"'"' \
+bg bob sh -c 'exec 3>&- 4>&-; exec '"$W"' "$0" "$@" <"'"$T/bob.in"'"' \
     "$B/sdk/examples/chat_client2" -i bob chatsrv bob
 wait_for alice '^CONNECTED chatsrv#'
 wait_for bob '^CONNECTED chatsrv#'

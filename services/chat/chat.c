@@ -208,6 +208,8 @@ chat_client_connect(struct aemp_val *args)
 	struct chat_client	*c;
 	const char		*port, *nick, *self = aemp_self();
 
+	if (self == NULL)
+		aemp_die("client_connect must be spawned, not called by name");
 	if (aemp_unpack(args, "ss*", &port, &nick) != 0)
 		aemp_die("client_connect expects a client port and a nick");
 	if (aemp_rcv(self, NULL, chat_on_line, NULL) != 0)

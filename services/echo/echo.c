@@ -2,6 +2,13 @@
  * echo.c: a service that answers ["echo", args..., replyport] by sending
  * args back to replyport.  Loading it starts one such port, registered in
  * the database family "echo"; "echo::server" makes more.
+ *
+ * Both functions may also be called by name (["", "echo::server", ...]
+ * to the node port), as PROTOCOL.md allows for any Pkg::func.  Such a
+ * call runs without a port context (aemp_self() is NULL, as $SELF is
+ * unset in the Perl reference): echo::reply needs none, echo::server
+ * has no port to set up then, so it logs that it must be spawned and
+ * returns.
  */
 
 #include <stdlib.h>
@@ -43,8 +50,15 @@ echo_other(struct aemp_val *msg, void *arg)
 static void
 echo_server(struct aemp_val *args)
 {
-	if (aemp_rcv(aemp_self(), NULL, echo_other, NULL) != 0 ||
-	    aemp_rcv(aemp_self(), "echo", echo_answer, NULL) != 0)
+	const char	*self = aemp_self();
+
+	if (self == NULL) {
+		aemp_log(AEMP_LOG_ERROR, "echo::server called without a "
+		    "port (by name?): spawn it instead");
+		return;
+	}
+	if (aemp_rcv(self, NULL, echo_other, NULL) != 0 ||
+	    aemp_rcv(self, "echo", echo_answer, NULL) != 0)
 		aemp_die("echo: cannot set the handlers");
 }
 

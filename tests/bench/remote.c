@@ -28,7 +28,7 @@
 #include "aemp.h"
 
 #define REMOTE_WARMUP	1000
-#define REMOTE_DEADLINE	120.0
+#define REMOTE_DEADLINE	45.0
 
 static char	*remote_port_id, *remote_reply;
 static long	 remote_count, remote_window, remote_sent, remote_got;

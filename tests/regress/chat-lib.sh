@@ -6,7 +6,8 @@
 
 CHAT_FD=3
 
-# chat_client NAME PROGRAM ARGS...: a client whose stdin is $T/NAME.in.
+# chat_client NAME PROGRAM ARGS...: a client whose stdin is $T/NAME.in,
+# run through vg_wrap (lib.sh).
 chat_client()
 {
 	local name=$1
@@ -19,7 +20,7 @@ chat_client()
 	CHAT_FD=$((CHAT_FD + 1))
 	# the client must not hold the writers of any input itself
 	start_bg "$name" sh -c 'exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
-	    exec "$0" "$@" <"'"$T/$name.in"'"' "$@"
+	    exec '"$(vg_wrap "$name")"' "$0" "$@" <"'"$T/$name.in"'"' "$@"
 }
 
 # chat_say NAME LINE: one line on the client's input.

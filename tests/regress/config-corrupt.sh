@@ -13,7 +13,7 @@ for cmd in "gensecret" "setsecret x" "binds 127.0.0.1:1" "addseed a:1" \
     "showconfig p monitor_timeout 1" "import $top_srcdir/profiles/seed.json" \
     "delbinds" "secure 1" "modules"; do
 	# shellcheck disable=SC2086
-	"$AEMP" $cmd >"$T/out.log" 2>&1
+	$(vg_wrap aemp) "$AEMP" $cmd >"$T/out.log" 2>&1
 	st=$?
 	[ "$st" = 1 ] || fail "'$cmd' exited $st on a corrupt file"
 	grep -q "$AEMP_RC: line 1, column [0-9]*: " "$T/out.log" ||
@@ -22,7 +22,7 @@ for cmd in "gensecret" "setsecret x" "binds 127.0.0.1:1" "addseed a:1" \
 done
 
 # run refuses too, before it starts a node.
-"$AEMP" run profile p >"$T/run.log" 2>&1 && fail "run started"
+$(vg_wrap aemp) "$AEMP" run profile p >"$T/run.log" 2>&1 && fail "run started"
 grep -q "$AEMP_RC: line 1, column" "$T/run.log" || fail "run: no position"
 cmp -s "$AEMP_RC" "$T/orig" || fail "run changed the corrupt file"
 
@@ -32,7 +32,7 @@ rm -f "$AEMP_RC"
 mkdir "$AEMP_RC"
 for cmd in "gensecret" "showconfig" "profile p binds a:1"; do
 	# shellcheck disable=SC2086
-	"$AEMP" $cmd >"$T/out.log" 2>&1
+	$(vg_wrap aemp) "$AEMP" $cmd >"$T/out.log" 2>&1
 	st=$?
 	[ "$st" = 1 ] || fail "'$cmd' exited $st on an unreadable file"
 	grep -q "$AEMP_RC: " "$T/out.log" || fail "'$cmd': no file name"
@@ -42,9 +42,9 @@ done
 rmdir "$AEMP_RC"
 
 # A missing file is no error: the first edit creates it.
-"$AEMP" showconfig >/dev/null || fail "showconfig without a file"
+$(vg_wrap aemp) "$AEMP" showconfig >/dev/null || fail "showconfig without a file"
 [ -e "$AEMP_RC" ] && fail "showconfig created the file"
-"$AEMP" nodeid x || fail "the first edit failed"
+$(vg_wrap aemp) "$AEMP" nodeid x || fail "the first edit failed"
 grep -q '"nodeid" : "x"' "$AEMP_RC" || fail "the first edit did not save"
 mode=$(stat -c %a "$AEMP_RC")
 [ "$mode" = 644 ] || fail "mode $mode without a secret, want 644"

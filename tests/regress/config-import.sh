@@ -7,10 +7,10 @@
 AEMP_PRESET_PATH="$top_srcdir/profiles"
 export AEMP_PRESET_PATH
 
-"$AEMP" profile s nodeid old secure 1 import seed || fail "import seed"
-"$AEMP" profile c import "$top_srcdir/profiles/chatsrv.json" ||
+$(vg_wrap aemp) "$AEMP" profile s nodeid old secure 1 import seed || fail "import seed"
+$(vg_wrap aemp) "$AEMP" profile c import "$top_srcdir/profiles/chatsrv.json" ||
     fail "import by path"
-"$AEMP" import worker || fail "import into the global section"
+$(vg_wrap aemp) "$AEMP" import worker || fail "import into the global section"
 
 python3 - "$AEMP_RC" <<'PY' || fail "unexpected import result"
 import json, sys
@@ -24,13 +24,13 @@ assert got["nodeid"] == "worker/%n/" and got["binds"] == ["*:*"], got
 PY
 
 cp "$AEMP_RC" "$T/before"
-"$AEMP" profile z import nosuchpreset >"$T/bad.log" 2>&1 &&
+$(vg_wrap aemp) "$AEMP" profile z import nosuchpreset >"$T/bad.log" 2>&1 &&
     fail "a missing preset was imported"
 grep -q 'nosuchpreset' "$T/bad.log" || fail "no message naming the preset"
 cmp -s "$AEMP_RC" "$T/before" || fail "a failed import saved the file"
 
 printf '{"nodeid": [1,,' >"$T/broken.json"
-"$AEMP" import "$T/broken.json" >"$T/bad2.log" 2>&1 &&
+$(vg_wrap aemp) "$AEMP" import "$T/broken.json" >"$T/bad2.log" 2>&1 &&
     fail "a broken preset was imported"
 grep -q "broken.json: .*line 1" "$T/bad2.log" || fail "no position"
 

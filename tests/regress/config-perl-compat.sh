@@ -31,7 +31,7 @@ cport=$(free_port)
 pport=$(free_port)
 
 # Ours writes, the reference reads.
-"$AEMP" secret compat-secret binds '127.0.0.1:*' seeds "127.0.0.1:$cport" \
+$(vg_wrap aemp) "$AEMP" secret compat-secret binds '127.0.0.1:*' seeds "127.0.0.1:$cport" \
     profile cseed nodeid cseed binds "127.0.0.1:$cport" \
     profile pseed nodeid pseed binds "127.0.0.1:$pport" \
     >"$T/c-edit.log" 2>&1 || fail "our edits"
@@ -48,7 +48,7 @@ PY
 # The reference writes, ours reads.
 $PAEMP profile x setparent cseed addseed 127.0.0.1:1 \
     >"$T/p-edit.log" 2>&1 || fail "the reference's edits"
-"$AEMP" showconfig x >"$T/c-show.json" 2>"$T/c-show.log" ||
+$(vg_wrap aemp) "$AEMP" showconfig x >"$T/c-show.json" 2>"$T/c-show.log" ||
     fail "we cannot read the reference's file"
 python3 - "$T/c-show.json" "$cport" <<'PY' || fail "we read other values"
 import json, sys
@@ -57,10 +57,10 @@ assert m["nodeid"] == "cseed", m
 assert m["binds"] == ["127.0.0.1:" + sys.argv[2]], m
 assert m["seeds"] == ["127.0.0.1:1"], m
 PY
-"$AEMP" profile x delseed 127.0.0.1:1 || fail "our edit after theirs"
+$(vg_wrap aemp) "$AEMP" profile x delseed 127.0.0.1:1 || fail "our edit after theirs"
 
 # Protocol commands across implementations.
-start_bg cseed "$AEMP" run profile cseed
+start_bg cseed $(vg_wrap cseed) "$AEMP" run profile cseed
 start_bg pseed $PAEMP run profile pseed
 wait_log cseed "node cseed starting"
 
@@ -73,14 +73,16 @@ done
 echo "$out" | grep -Eq '^[0-9]+(\.[0-9]+)?' || fail "Perl cal printed '$out'"
 
 i=0
-until out=$("$AEMP" cal pseed time 2>"$T/c-cal.log"); do
+until out=$($(vg_wrap aemp) "$AEMP" cal pseed time 2>"$T/c-cal.log"); do
 	i=$((i + 1))
 	[ "$i" -ge 10 ] && fail "our cal never reached the Perl node"
 	sleep 0.5
 done
 echo "$out" | grep -Eq '^[0-9]+(\.[0-9]+)?' || fail "our cal printed '$out'"
 
-out=$("$AEMP" eval pseed '1+2' 2>"$T/c-eval.log") || fail "eval on Perl"
+out=$($(vg_wrap aemp) "$AEMP" eval pseed '1+2' 2>"$T/c-eval.log") || fail "eval on Perl"
 [ "$out" = 3 ] || fail "eval 1+2 printed '$out'"
+grep -q 'only against Perl' "$T/c-eval.log" &&
+    fail "eval told the Perl-only note although it worked"
 
 exit 0

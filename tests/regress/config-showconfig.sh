@@ -5,14 +5,14 @@
 
 . "${top_srcdir:-.}/tests/regress/lib.sh"
 
-"$AEMP" secret g binds g:1 monitor_timeout 7 \
+$(vg_wrap aemp) "$AEMP" secret g binds g:1 monitor_timeout 7 \
     profile base binds base:1 seeds base:2 connect_interval 9 \
     profile mid parent base seeds mid:2 \
     profile leaf parent mid nodeid leaf \
     profile loop1 parent loop2 profile loop2 parent loop1 \
     >"$T/setup.log" 2>&1 || fail "setup"
 
-"$AEMP" showconfig leaf heartbeat 3 binds arg:1 >"$T/leaf.json" ||
+$(vg_wrap aemp) "$AEMP" showconfig leaf heartbeat 3 binds arg:1 >"$T/leaf.json" ||
     fail "showconfig leaf"
 python3 - "$T/leaf.json" <<'PY' || fail "wrong merge"
 import json, sys
@@ -28,17 +28,17 @@ assert m["framing_format"] == ["cbor", "json"]
 assert "profile" not in m and "parent" not in m
 PY
 
-"$AEMP" showconfig leaf force 1 binds arg:1 >"$T/force.json" ||
+$(vg_wrap aemp) "$AEMP" showconfig leaf force 1 binds arg:1 >"$T/force.json" ||
     fail "showconfig force"
 grep -q '"arg:1"' "$T/force.json" || fail "force did not put K V on top"
 
-"$AEMP" showconfig loop1 >/dev/null || fail "a parent loop"
+$(vg_wrap aemp) "$AEMP" showconfig loop1 >/dev/null || fail "a parent loop"
 
-"$AEMP" showprofile mid >"$T/mid.json" || fail "showprofile"
+$(vg_wrap aemp) "$AEMP" showprofile mid >"$T/mid.json" || fail "showprofile"
 python3 - "$T/mid.json" <<'PY' || fail "showprofile shows more"
 import json, sys
 assert json.load(open(sys.argv[1])) == {"parent": "base", "seeds": ["mid:2"]}
 PY
-"$AEMP" showprofile nosuch | grep -q '{}' || fail "showprofile of nothing"
+$(vg_wrap aemp) "$AEMP" showprofile nosuch | grep -q '{}' || fail "showprofile of nothing"
 
 exit 0

@@ -2,7 +2,8 @@
 #
 # db_node NAME ARGS... starts tests/regress/dbnode (configure pairs in
 # ARGS) reading commands from the FIFO $T/NAME.in; db_cmd NAME LINE sends
-# it one command; db_seed NAME PORT starts "aemp run" as a seed.
+# it one command; db_seed NAME PORT starts "aemp run" as a seed.  Both
+# go through vg_wrap (lib.sh): AEMP_VALGRIND=1 runs them under valgrind.
 
 DBNODE="$top_builddir/tests/regress/dbnode"
 DB_SECRET="db-test-secret-$$"
@@ -10,10 +11,9 @@ DB_FD=3		# next descriptor for a FIFO writer (sh: 3 to 9 only)
 DB_NODES=""
 
 # db_node NAME ARGS...: a dbnode whose stdin is the FIFO $T/NAME.in.
-# With DB_VALGRIND=1 it runs under valgrind (report in $T/NAME.vg).
 db_node()
 {
-	local name=$1 wrap=""
+	local name=$1
 
 	shift
 	[ "$DB_FD" -le 9 ] || fail "too many nodes for db-lib.sh"
@@ -21,18 +21,16 @@ db_node()
 	# keep a writer open so the node never sees end of input
 	eval "exec $DB_FD<>\"\$T/\$name.in\""
 	DB_FD=$((DB_FD + 1))
-	if [ -n "${DB_VALGRIND:-}" ]; then
-		wrap="$top_builddir/libtool --mode=execute valgrind -q"
-		wrap="$wrap --leak-check=full --log-file=$T/$name.vg"
-	fi
+	# $0 is split on purpose: the wrapper's words, then the program
 	start_bg "$name" sh -c 'exec $0 "$@" <"'"$T/$name.in"'"' \
-	    "$wrap $DBNODE" norc 1 secret "$DB_SECRET" "$@"
+	    "$(vg_wrap "$name") $DBNODE" norc 1 secret "$DB_SECRET" "$@"
 	DB_NODES="$DB_NODES $name"
 	wait_log "$name" '^ready ' 30
 }
 
-# db_finish: stop every dbnode still running with "quit" (so it frees
-# everything) and, under DB_VALGRIND, fail on any valgrind report.
+# db_finish: stop every dbnode still running with "quit" and every seed
+# with TERM, so that they free everything before lib_cleanup checks the
+# valgrind reports.
 db_finish()
 {
 	local name pid
@@ -48,13 +46,6 @@ db_finish()
 		kill -TERM "$pid" 2>/dev/null || continue
 		lib_wait_gone "$pid" 100 || fail "$name did not stop"
 	done
-	[ -n "${DB_VALGRIND:-}" ] || return 0
-	for name in $DB_NODES ${DB_SEEDS:-}; do
-		[ -s "$T/$name.vg" ] || continue
-		grep -q 'Process terminating' "$T/$name.vg" && continue
-		cat "$T/$name.vg"
-		fail "valgrind found errors in $name"
-	done
 }
 
 # db_cmd NAME LINE: send one command line to node NAME.
@@ -63,17 +54,10 @@ db_cmd()
 	printf '%s\n' "$2" >"$T/$1.in"
 }
 
-# db_seed NAME PORT: a seed node run by the aemp tool on 127.0.0.1:PORT
-# (under valgrind too with DB_VALGRIND=1).
+# db_seed NAME PORT: a seed node run by the aemp tool on 127.0.0.1:PORT.
 db_seed()
 {
-	local wrap=""
-
-	if [ -n "${DB_VALGRIND:-}" ]; then
-		wrap="$top_builddir/libtool --mode=execute valgrind -q"
-		wrap="$wrap --leak-check=full --log-file=$T/$1.vg"
-	fi
-	start_bg "$1" $wrap "$AEMP" run norc 1 nodeid "$1" \
+	start_bg "$1" $(vg_wrap "$1") "$AEMP" run norc 1 nodeid "$1" \
 	    binds "127.0.0.1:$2" seeds "127.0.0.1:$2" secret "$DB_SECRET"
 	DB_SEEDS="${DB_SEEDS:-} $1"
 	wait_log "$1" "starting global service" 30

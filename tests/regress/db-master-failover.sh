@@ -11,7 +11,7 @@ P1=$(free_port)
 P2=$(free_port)
 SEEDS="127.0.0.1:$P1,127.0.0.1:$P2"
 
-start_bg s1 "$AEMP" run norc 1 nodeid s1 binds "127.0.0.1:$P1" \
+start_bg s1 $(vg_wrap s1) "$AEMP" run norc 1 nodeid s1 binds "127.0.0.1:$P1" \
     seeds "$SEEDS" secret "$DB_SECRET"
 wait_log s1 "starting global service" 10
 
@@ -20,7 +20,7 @@ db_node a nodeid a binds "127.0.0.1:$(free_port)" seeds "$SEEDS"
 db_cmd a "keys 'l"
 wait_log a '^keys k=a,s1$' 10
 
-start_bg s2 "$AEMP" run norc 1 nodeid s2 binds "127.0.0.1:$P2" \
+start_bg s2 $(vg_wrap s2) "$AEMP" run norc 1 nodeid s2 binds "127.0.0.1:$P2" \
     seeds "$SEEDS" secret "$DB_SECRET"
 wait_log s2 "starting global service" 10
 db_node b nodeid b binds "127.0.0.1:$(free_port)" seeds "127.0.0.1:$P2"

@@ -6,16 +6,16 @@
 . "$top_srcdir/tests/regress/lib.sh"
 
 PORT=$(free_port)
-"$AEMP" secret net-kill-secret binds '127.0.0.1:*' seeds "127.0.0.1:$PORT" \
+$(vg_wrap aemp) "$AEMP" secret net-kill-secret binds '127.0.0.1:*' seeds "127.0.0.1:$PORT" \
     profile seed nodeid seed binds "127.0.0.1:$PORT" \
     profile other nodeid other >"$T/setup.log" 2>&1 || fail "setup"
 
-start_bg seed "$AEMP" run profile seed
+start_bg seed $(vg_wrap seed) "$AEMP" run profile seed
 wait_log seed "listening on 127\\.0\\.0\\.1:$PORT"
-start_bg other "$AEMP" run profile other
+start_bg other $(vg_wrap other) "$AEMP" run profile other
 wait_log seed 'other is up \(127\.0\.0\.1:[0-9]+\)'
 
-start_bg mon "$AEMP" mon other
+start_bg mon $(vg_wrap mon) "$AEMP" mon other
 wait_log other 'aemp/[^ ]* is up \(127\.0\.0\.1:[0-9]+\)'
 sleep 0.3
 

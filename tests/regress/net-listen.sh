@@ -6,7 +6,7 @@
 . "$top_srcdir/tests/regress/lib.sh"
 . "$top_srcdir/tests/regress/net-lib.sh"
 
-start_bg any $NET_WRAP "$NETNODE" any "$NET_SECRET" '127.0.0.1:*'
+start_bg any $(vg_wrap any) "$NETNODE" any "$NET_SECRET" '127.0.0.1:*'
 wait_log any 'listening on 127\.0\.0\.1:[0-9]+' 20
 PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/any.log")
 [ "$PORT" -gt 0 ] || fail "no port"
@@ -15,7 +15,7 @@ rawpeer peer --port "$PORT" --secret "$NET_SECRET" --node peer \
     --send '["","::echo","peer#p","ok"]' --expect 1
 expect_log peer '^recv \["p","echo","ok"\]$'
 
-start_bg star $NET_WRAP "$NETNODE" star "$NET_SECRET" '*'
+start_bg star $(vg_wrap star) "$NETNODE" star "$NET_SECRET" '*'
 wait_log star '^addrs \[' 20
 n=$(count_log star 'listening on ')
 [ "$n" -ge 1 ] || fail "no listening line for *"

@@ -24,7 +24,7 @@ export AEMP_VERBOSE=7
 start_node a a "$PA" "set=cert=$(cat "$T/shared.pem")"
 
 # b has the certificate and no secret at all.
-start_bg b $NET_WRAP "$NETNODE" b "" "127.0.0.1:$PB" $NET_SLOW \
+start_bg b $(vg_wrap b) "$NETNODE" b "" "127.0.0.1:$PB" $NET_SLOW \
     "set=cert=$(cat "$T/shared.pem")" "peer=a=127.0.0.1:$PA" cal=a=over-tls
 wait_log b 'reply \["echo","over-tls"\]' 20
 expect_log b 'a: accepted auth method tls_sha3_512'

@@ -7,7 +7,7 @@
 PING="$top_builddir/sdk/examples/ping"
 [ -x "$PING" ] || fail "$PING not built"
 
-"$PING" >"$T/ping.log" 2>"$T/ping.err"
+$(vg_wrap ping) "$PING" >"$T/ping.log" 2>"$T/ping.err"
 rc=$?
 [ "$rc" = 0 ] || fail "ping exited with $rc"
 [ "$(cat "$T/ping.log")" = "Ending with: 123" ] ||

@@ -394,6 +394,13 @@ DEF_TEST(client, local)
 	aemp_db_family("fam", reply_cb, NULL);
 	pump();
 	EXPECT_STR("{}", last_reply);
+
+	/* no port and no port context: refused, nothing registered */
+	EXPECT_TRUE(aemp_db_reg("fam", NULL, NULL) == NULL);
+	EXPECT_TRUE(aemp_db_reg(NULL, "x#y", NULL) == NULL);
+	aemp_db_keys("fam", reply_cb, NULL);
+	pump();
+	EXPECT_STR("", last_reply);
 }
 
 DEF_TEST(client, shutdown)

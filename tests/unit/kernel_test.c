@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 
@@ -61,6 +62,37 @@ sent_clear(void)
 {
 	while (nsent > 0)
 		free(sent[--nsent]);
+}
+
+static char	 captured[8192];
+static int	 saved_fd = -1;
+static FILE	*capture_file;
+
+/* Send stderr (the log) to a file until capture_end. */
+static void
+capture_start(void)
+{
+	fflush(stderr);
+	capture_file = tmpfile();
+	saved_fd = dup(STDERR_FILENO);
+	dup2(fileno(capture_file), STDERR_FILENO);
+}
+
+/* Restore stderr; returns what was logged meanwhile. */
+static const char *
+capture_end(void)
+{
+	size_t	 n;
+
+	fflush(stderr);
+	dup2(saved_fd, STDERR_FILENO);
+	close(saved_fd);
+	rewind(capture_file);
+	n = fread(captured, 1, sizeof captured - 1, capture_file);
+	captured[n] = '\0';
+	fclose(capture_file);
+	fputs(captured, stderr);
+	return captured;
 }
 
 /* A networked node "me" with the fake hooks. */
@@ -571,6 +603,36 @@ DEF_TEST(after, context_and_death)
 	reset();
 }
 
+/* Init: a timer first, then the port. */
+static void
+init_timer_then_rcv(struct aemp_val *args)
+{
+	double	d = 0.05;
+
+	start_after(&d);
+	EXPECT_INT(0, aemp_rcv(aemp_self(), NULL, record_msg, NULL));
+}
+
+/* A timer made in a spawn's init before its port dies with the port. */
+DEF_TEST(after, made_before_port)
+{
+	char	*a;
+
+	networked();
+	after_ran = 0;
+	EXPECT_INT(0, aemp_register("::timer", init_timer_then_rcv));
+	a = aemp_spawn("me", "::timer", NULL);
+	spin();
+	EXPECT_INT(1, port_exists(a + 3));
+	aemp_kil(a, "s", "gone");
+	run_for(0.15);
+	EXPECT_INT(0, after_ran);
+	aemp_guard_free(after_guard);
+	after_guard = NULL;
+	free(a);
+	reset();
+}
+
 static char	*cal_reply;
 static int	 cal_calls;
 
@@ -1046,6 +1108,55 @@ DEF_TEST(spawn, init_dies_or_idles)
 	reset();
 }
 
+static void
+peval_die(void *arg)
+{
+	aemp_die("first");
+}
+
+/* Init: create the port, then die (twice when arg is set). */
+static void
+init_rcv_die(struct aemp_val *args)
+{
+	EXPECT_INT(0, aemp_rcv(aemp_self(), NULL, record_msg, NULL));
+	if (aemp_len(args) > 0)
+		EXPECT_INT(0, aemp_peval(aemp_self(), peval_die, NULL));
+	aemp_die("second");
+}
+
+/* The log says whether a dying init had a port, and the right reason. */
+DEF_TEST(spawn, init_dies_with_port)
+{
+	struct aemp_guard	*g1, *g2;
+	const char		*log;
+	char			*a, *b, *r1 = NULL, *r2 = NULL;
+
+	networked();
+	EXPECT_INT(0, aemp_register("::rcvdie", init_rcv_die));
+	a = aemp_spawn("me", "::rcvdie", NULL);
+	b = aemp_spawn("me", "::rcvdie", "i", 1);
+	g1 = aemp_mon(a, record_reason, &r1);
+	g2 = aemp_mon(b, record_reason, &r2);
+	capture_start();
+	spin();
+	log = capture_end();
+	EXPECT_STR("[\"die\",\"second\"]", r1);
+	EXPECT_STR("[\"die\",\"first\"]", r2);
+	EXPECT_TRUE(strstr(log, "before it had a port") == NULL);
+	EXPECT_TRUE(strstr(log, "died after its port was gone: second") !=
+	    NULL);
+	EXPECT_INT(0, port_exists(a + 3));
+	EXPECT_INT(0, port_exists(b + 3));
+
+	aemp_guard_free(g1);
+	aemp_guard_free(g2);
+	free(r1);
+	free(r2);
+	free(a);
+	free(b);
+	reset();
+}
+
 static struct aemp_guard	*victim_guard;
 static int			 victim_fired, refire_count;
 
@@ -1203,6 +1314,40 @@ DEF_TEST(request, table_override)
 	EXPECT_INT(0, kernel_request_known("g_test"));
 }
 
+/* Every API function taking a port or node refuses NULL, never crashes. */
+DEF_TEST(api, null_arguments)
+{
+	struct aemp_val	*msg;
+
+	networked();
+	msg = aemp_pack("s", "x");
+	EXPECT_INT(AEMP_ERR_INVAL, aemp_rcv(NULL, NULL, record_msg, NULL));
+	EXPECT_INT(AEMP_ERR_INVAL, aemp_rcv(NULL, "t", record_msg, NULL));
+	EXPECT_INT(AEMP_ERR_INVAL, aemp_peval(NULL, stop_cb, NULL));
+	EXPECT_TRUE(aemp_mon(NULL, record_reason, NULL) == NULL);
+	EXPECT_TRUE(aemp_mon_port(NULL, "me#a") == NULL);
+	EXPECT_TRUE(aemp_mon_port("me#a", NULL) == NULL);
+	EXPECT_TRUE(aemp_mon_msg(NULL, "me#a", "s", "x") == NULL);
+	EXPECT_TRUE(aemp_mon_msg("me#a", NULL, NULL) == NULL);
+	EXPECT_TRUE(aemp_spawn(NULL, "::x", NULL) == NULL);
+	EXPECT_TRUE(aemp_spawnv(NULL, "::x", msg) == NULL);
+	EXPECT_TRUE(aemp_spawn("me", NULL, NULL) == NULL);
+	EXPECT_TRUE(aemp_cal(NULL, NULL, NULL, 1, "s", "x") == NULL);
+	EXPECT_TRUE(aemp_node_of(NULL) == NULL);
+	EXPECT_INT(0, aemp_port_is_local(NULL));
+	EXPECT_INT(-1, aemp_node_is_up(NULL));
+	aemp_snd(NULL, "s", "x");
+	aemp_sndv(NULL, msg);
+	aemp_kil(NULL, NULL);
+	aemp_kil(NULL, "s", "x");
+	aemp_kilv(NULL, msg);
+	spin();
+	EXPECT_INT(0, nsent);
+
+	aemp_unref(msg);
+	reset();
+}
+
 int
 main(void)
 {
@@ -1222,10 +1367,12 @@ main(void)
 	RUN_TEST(context, die);
 	RUN_TEST(context, peval_psub);
 	RUN_TEST(after, context_and_death);
+	RUN_TEST(after, made_before_port);
 	RUN_TEST(cal, reply_timeout_death);
 	RUN_TEST(spawn, local_deferred);
 	RUN_TEST(spawn, missing_function);
 	RUN_TEST(spawn, init_dies_or_idles);
+	RUN_TEST(spawn, init_dies_with_port);
 	RUN_TEST(mon, callbacks_change_monitors);
 	RUN_TEST(kernel, hooks_run_break);
 	RUN_TEST(request, table_override);
@@ -1234,5 +1381,6 @@ main(void)
 	RUN_TEST(remote, incoming_monitors);
 	RUN_TEST(remote, requests);
 	RUN_TEST(nodes, up_down);
+	RUN_TEST(api, null_arguments);
 	return END_TESTS();
 }

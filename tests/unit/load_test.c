@@ -228,8 +228,8 @@ DEF_TEST(load, hook_fails)
 {
 	char	*text;
 
-	xasprintf(&text, "load hook of module hookfail failed: %s",
-	    aemp_strerror(AEMP_ERR_STATE));
+	xasprintf(&text, "load hook of module hookfail returned %d",
+	    AEMP_ERR_STATE);
 	expect_resolve_fails("hookfail::fn", 1, AEMP_ERR_STATE, "load_failed",
 	    text);
 	free(text);
@@ -502,6 +502,30 @@ DEF_TEST(list, modules)
 	aemp_unref(list);
 }
 
+/* A descriptor not named as its file: listed with the loader's error. */
+DEF_TEST(list, wrong_name)
+{
+	struct aemp_val	*list, *e;
+	char		 path[PATH_MAX + 32], text[PATH_MAX + 96];
+
+	snprintf(path, sizeof path, "%s/wrongname.so", tmp);
+	copy_file(M "/.libs/loadtest.so", path, 0644);
+	snprintf(text, sizeof text, "%s calls itself 'loadtest', not "
+	    "'wrongname'", path);
+
+	list = load_list();
+	e = list_find(list, "wrongname");
+	EXPECT_TRUE(e != NULL);
+	EXPECT_STR(text, aemp_str_ptr(aemp_map_get(e, "error"), NULL));
+	EXPECT_TRUE(aemp_map_get(list_find(list, "loadtest"), "error") ==
+	    NULL);
+	aemp_unref(list);
+
+	expect_resolve_fails("wrongname::greet", 1, AEMP_ERR_INVAL,
+	    "load_failed", text);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -554,6 +578,7 @@ main(void)
 	RUN_TEST(spawn, local);
 	RUN_TEST(services, list);
 	RUN_TEST(list, modules);
+	RUN_TEST(list, wrong_name);
 
 	free(p);
 	aemp_unref(reply);
