@@ -284,15 +284,18 @@ char		*aemp_port_new(void);
  * handler; cb NULL removes the handler.  Creates the port when it does
  * not exist yet but its name belongs to this node and was never used
  * (spawned ports come into being this way); such a port gets a no-op
- * default handler.  Returns 0, AEMP_ERR_INVAL for a remote port or
- * AEMP_ERR_NOENT for a port that is gone.
+ * default handler.  Returns 0, AEMP_ERR_INVAL for a remote or NULL port
+ * or AEMP_ERR_NOENT for a port that is gone.  Like every function here
+ * that takes a port or node, it logs and refuses a NULL one.
  */
 int		 aemp_rcv(const char *port, const char *tag, aemp_msg_cb cb,
 		    void *arg);
 
 /*
  * The port whose handler, init function or timer is running, or NULL
- * outside any port context.  Valid until the callback returns.
+ * outside any port context, as in a module function called by name
+ * (["", "Pkg::func", ...] to the node port).  Valid until the callback
+ * returns.
  */
 const char	*aemp_self(void);
 

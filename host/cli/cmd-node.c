@@ -428,6 +428,7 @@ cmd_node_trace_reply(struct aemp_val *msg, void *arg)
 	struct cmd_node_wait	*w = arg;
 	struct aemp_val		*err = aemp_at(msg, 1);
 	const char		*node = aemp_str_ptr(aemp_at(msg, 0), NULL);
+	const char		*next;
 	size_t			 i;
 
 	if (w->done || node == NULL)
@@ -442,9 +443,8 @@ cmd_node_trace_reply(struct aemp_val *msg, void *arg)
 			cmd_node_trace_print(aemp_at(msg, i));
 		printf("\n");
 		for (i = 2; i < aemp_len(msg); i++) {
-			if (aemp_str_ptr(aemp_at(msg, i), NULL) != NULL)
-				cmd_node_trace_ask(w, aemp_str_ptr(aemp_at(msg,
-				    i), NULL));
+			if ((next = aemp_str_ptr(aemp_at(msg, i), NULL)) != NULL)
+				cmd_node_trace_ask(w, next);
 		}
 	}
 	fflush(stdout);
@@ -511,7 +511,7 @@ cmd_node_perl_only(struct cmd_ctx *ctx, const char *key, int argc,
 static void
 cmd_node_stop(evutil_socket_t fd, short what, void *arg)
 {
-	log_note("signal %d: stopping", (int)fd);
+	log_debug("signal %d: stopping", (int)fd);
 	aemp_break();
 }
 
@@ -586,9 +586,11 @@ static void
 cmd_node_print_module(const struct aemp_val *m)
 {
 	struct aemp_val	*v;
+	const char	*name;
 
-	printf("%s\t", aemp_str_ptr(aemp_map_get(m, "name"), NULL) ?
-	    aemp_str_ptr(aemp_map_get(m, "name"), NULL) : "?");
+	if ((name = aemp_str_ptr(aemp_map_get(m, "name"), NULL)) == NULL)
+		name = "?";
+	printf("%s\t", name);
 	cmd_node_print_val(aemp_map_get(m, "path"));
 	printf("\n");
 	if ((v = aemp_map_get(m, "error")) != NULL) {

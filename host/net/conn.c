@@ -308,7 +308,7 @@ conn_authenticated(struct conn *c)
 	struct conn	*o;
 
 	if (p->state == PEER_UP && (c->flags & CONN_AEMP_C)) {
-		log_info("%.100s (%s): already connected, dropping this one",
+		log_debug("%.100s (%s): already connected, dropping this one",
 		    p->id, c->addr);
 		conn_close(c, "already connected");
 		return;
@@ -469,7 +469,7 @@ conn_send(struct conn *c, struct aemp_val *msg)
 	aemp_unref(tail);
 	if (r != 0) {
 		evbuffer_drain(conn_scratch, evbuffer_get_length(conn_scratch));
-		log_error_r(r, "%s: message not sent", c->peer->id);
+		log_error_r(r, "%.100s: message not sent", c->peer->id);
 		return;
 	}
 

@@ -172,7 +172,7 @@ handshake_greeting(struct conn *c, const char *line, size_t len)
 		    "garbled greeting: bad node ID", line, len);
 	if (strcmp(node, kernel_node()) == 0) {
 		handshake_tell(c, node);
-		log_info("%s: I refuse to talk to myself", c->addr);
+		log_debug("%s: I refuse to talk to myself", c->addr);
 		conn_close(c, "I refuse to talk to myself");
 		return -1;
 	}
@@ -184,7 +184,7 @@ handshake_greeting(struct conn *c, const char *line, size_t len)
 		return handshake_refuse(c, "node %.100s answered there", node);
 	if ((p = peer_find(node)) != NULL && p->state == PEER_UP &&
 	    p->conn != c) {
-		log_info("%s: %.100s already connected, not connecting again",
+		log_debug("%s: %.100s already connected, not connecting again",
 		    c->addr, node);
 		conn_close(c, "already connected");
 		return -1;

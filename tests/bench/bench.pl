@@ -124,7 +124,8 @@ sub bench_client {
 		$ping->() if $sent < $total;
 	};
 	my $deadline = AE::timer 45, 0, sub {
-		print STDERR "bench.pl: deadline passed in phase $phase ($got of $total)\n";
+		print STDERR "bench.pl: deadline passed in phase $phase",
+		    " ($got of $total)\n";
 		exit 1;
 	};
 	$start->(0);

@@ -14,7 +14,8 @@
 #
 # Environment: BENCH_LOCAL_N (messages, default 1000000), BENCH_BURST
 # (1000), BENCH_REMOTE_N (round trips, 20000), BENCH_WINDOW (100),
-# BENCH_PORTS (100000), BENCH_REPEAT (runs per figure, median taken, 3),
+# BENCH_PORTS (100000), BENCH_REPEAT (runs per figure, median taken, 5),
+# BENCH_BUDGET (seconds after which remaining steps are skipped, 240),
 # AEMP_REFERENCE (the Perl reference, default ../shared/reference beside
 # the source tree).
 
@@ -32,8 +33,9 @@ BURST=${BENCH_BURST:-1000}
 REMOTE_N=${BENCH_REMOTE_N:-20000}
 WINDOW=${BENCH_WINDOW:-100}
 PORTS=${BENCH_PORTS:-100000}
-REPEAT=${BENCH_REPEAT:-3}
+REPEAT=${BENCH_REPEAT:-5}
 STEP_TIMEOUT=60
+BUDGET=${BENCH_BUDGET:-240}
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/aemp-bench.XXXXXX")
 PIDS=""
@@ -59,7 +61,8 @@ cleanup()
 	done
 	if [ -n "$EPMD_PORT" ]; then
 		i=0
-		while ! epmd -port "$EPMD_PORT" -kill >/dev/null 2>&1 &&
+		while epmd -port "$EPMD_PORT" -names >/dev/null 2>&1 &&
+		    ! epmd -port "$EPMD_PORT" -kill >/dev/null 2>&1 &&
 		    [ $i -lt 30 ]; do
 			sleep 0.1
 			i=$((i + 1))
@@ -194,6 +197,16 @@ wait_out()
 	done
 }
 
+# over_budget: true once the run has used its BUDGET seconds; every step
+# after that is skipped, so that a hanging peer cannot stretch the run.
+over_budget()
+{
+	[ "$SECONDS" -lt "$BUDGET" ] && return 1
+	[ -n "${BUDGET_NOTED:-}" ] ||
+	    note "time budget of $BUDGET s spent: skipping the rest"
+	BUDGET_NOTED=1
+}
+
 # fg NAME CMD...: run CMD with a time limit, output appended to
 # $T/NAME.out; on failure show its errors.
 fg()
@@ -201,6 +214,7 @@ fg()
 	local name=$1
 
 	shift
+	over_budget && return 1
 	timeout "$STEP_TIMEOUT" "$@" >>"$T/$name.out" 2>"$T/$name.err" || {
 		note "$name failed: $(tail -n 3 "$T/$name.err" | tr '\n' ' ')"
 		return 1
@@ -239,6 +253,7 @@ pair()
 	local name=$1 server=$2 client=$3 i sp cp port pid
 
 	for i in $(seq "$REPEAT"); do
+		over_budget && return
 		sp=$(free_port)
 		cp=$(free_port)
 		bg "$name-srv" $server server "srv$i" "$SECRET" "127.0.0.1:$sp"
@@ -273,13 +288,14 @@ erl_node()
 
 bench_erl_remote()
 {
-	local i pid
+	local i pid expr
 
 	export ERL_EPMD_ADDRESS=127.0.0.1
 	EPMD_PORT=$(free_port)
 	export ERL_EPMD_PORT=$EPMD_PORT
 	erl_node
 	for i in $(seq "$REPEAT"); do
+		over_budget && break
 		bg erl-srv "$T/erl-node" "srv$i" 'remote:server().'
 		pid=$BGPID
 		if ! wait_out erl-srv '^ready '; then
@@ -287,8 +303,8 @@ bench_erl_remote()
 			stop "$pid"
 			continue
 		fi
-		fg erl-remote "$T/erl-node" "cli$i" \
-		    "remote:client('srv$i@127.0.0.1', $REMOTE_N, $WINDOW), halt()."
+		expr="remote:client('srv$i@127.0.0.1', $REMOTE_N, $WINDOW)"
+		fg erl-remote "$T/erl-node" "cli$i" "$expr, halt()."
 		stop "$pid"
 	done
 	fg erl-mem "$T/erl-node" mem "remote:mem($PORTS), halt()."
@@ -349,7 +365,9 @@ table()
 	local k
 
 	echo
-	echo "aemp benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores," \
+	echo "aemp benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC')," \
+	    "$(nproc) cores," \
+	    "load $(cut -d ' ' -f 1 /proc/loadavg 2>/dev/null)," \
 	    "median of $REPEAT runs; (xR) = figure / C figure"
 	printf '%-28s %-7s %-20s%-20s%-20s%-20s%-20s\n' figure better \
 	    "C (libaemp)" Erlang "Perl AE::MP" "C->Perl" "Perl->C"
@@ -377,7 +395,7 @@ table()
 	row "per port RSS bytes" lower \
 	    "$(field c-mem rss_ports 3)" "$(field erl-mem rss_ports 3)" \
 	    "$(field perl-mem rss_ports 3)" "" ""
-	row "per process erlang:memory B" lower \
+	row "per port, erlang:memory B" lower \
 	    "$(field c-mem rss_ports 3)" "$(field erl-mem erlmem_ports 3)" \
 	    "" "" ""
 	echo
@@ -390,10 +408,11 @@ table()
 need_c
 need_erlang
 need_perl
+SECONDS=0
 note "local message rate"
 bench_local
-note "remote round trips"
-bench_remote
 note "memory"
 bench_mem
+note "remote round trips"
+bench_remote
 table

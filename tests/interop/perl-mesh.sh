@@ -15,7 +15,8 @@ SEEDS="127.0.0.1:$PP,127.0.0.1:$PC"
 pnode pseed binds "127.0.0.1:$PP" seeds "$SEEDS" \
     framing_format json
 
-start_bg cseed $(vg_wrap cseed) "$AEMP" run norc 1 nodeid cseed binds "127.0.0.1:$PC" \
+start_bg cseed $(vg_wrap cseed) "$AEMP" run norc 1 nodeid cseed binds \
+    "127.0.0.1:$PC" \
     seeds "$SEEDS" secret "$DB_SECRET" framing_format json
 wait_log cseed "starting global service" 10
 

@@ -11,7 +11,8 @@ AEMP_MODULE_PATH="$top_builddir/services"
 export AEMP_MODULE_PATH
 port=$(free_port)
 
-$(vg_wrap aemp) "$AEMP" secret regress-secret binds '127.0.0.1:*' seeds "127.0.0.1:$port" \
+$(vg_wrap aemp) "$AEMP" secret regress-secret binds '127.0.0.1:*' seeds \
+    "127.0.0.1:$port" \
     profile seed nodeid seed binds "127.0.0.1:$port" services echo:: \
     profile other nodeid other >"$T/setup.log" 2>&1 || fail "setup"
 
@@ -28,14 +29,17 @@ done
 echo "$out" | grep -Eq '^[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$' ||
     fail "cal seed time printed '$out'"
 
-out=$($(vg_wrap aemp) "$AEMP" cal seed echo::reply hello '[1,2]' 2>"$T/cal2.log") ||
+out=$($(vg_wrap aemp) "$AEMP" cal seed echo::reply hello '[1,2]' \
+    2>"$T/cal2.log") ||
     fail "cal echo::reply failed"
 [ "$out" = '"hello",[1,2]' ] || fail "cal echo::reply printed '$out'"
 
-out=$($(vg_wrap aemp) "$AEMP" snd seed devnull hello 2>"$T/snd.log") || fail "snd failed"
+out=$($(vg_wrap aemp) "$AEMP" snd seed devnull hello 2>"$T/snd.log") ||
+    fail "snd failed"
 [ "$out" = "message sent successfully" ] || fail "snd printed '$out'"
 
-out=$($(vg_wrap aemp) "$AEMP" mon seed#nosuchport 2>"$T/mon1.log") || fail "mon failed"
+out=$($(vg_wrap aemp) "$AEMP" mon seed#nosuchport 2>"$T/mon1.log") ||
+    fail "mon failed"
 echo "$out" | grep -q '^no_such_port cannot monitor nonexistent port' ||
     fail "mon of a missing port printed '$out'"
 
@@ -55,7 +59,8 @@ out=$($(vg_wrap aemp) "$AEMP" cal seed#testport echo hi 2>"$T/cal5.log") ||
 [ "$out" = '"hi"' ] || fail "the spawned echo port answered '$out'"
 start_bg mon2 $(vg_wrap mon2) "$AEMP" mon seed#testport
 sleep 1
-$(vg_wrap aemp) "$AEMP" snd seed kil1 testport killed_by regress >"$T/kil.log" 2>&1 ||
+$(vg_wrap aemp) "$AEMP" snd seed kil1 testport killed_by regress \
+    >"$T/kil.log" 2>&1 ||
     fail "snd kil1 failed"
 i=0
 while kill -0 "$(pid_of mon2)" 2>/dev/null; do
@@ -67,7 +72,8 @@ expect_log mon2 '^killed_by regress$'
 
 # run with everything on the command line and no file at all.
 port2=$(free_port)
-start_bg bare $(vg_wrap bare) "$AEMP" run norc 1 nodeid bare binds "127.0.0.1:$port2" \
+start_bg bare $(vg_wrap bare) "$AEMP" run norc 1 nodeid bare binds \
+    "127.0.0.1:$port2" \
     secret regress-secret seeds "127.0.0.1:$port"
 wait_log bare "node bare starting"
 i=0

@@ -9,15 +9,16 @@
 . "${top_srcdir:-.}/tests/regress/lib.sh"
 
 port=$(free_port)
-"$AEMP" secret regress-secret binds '127.0.0.1:*' seeds "127.0.0.1:$port" \
+$(vg_wrap aemp) "$AEMP" secret regress-secret binds '127.0.0.1:*' seeds \
+    "127.0.0.1:$port" \
     profile seed nodeid seed binds "127.0.0.1:$port" >"$T/setup.log" 2>&1 ||
     fail "setup"
 
-start_bg seed "$AEMP" run profile seed
+start_bg seed $(vg_wrap seed) "$AEMP" run profile seed
 wait_log seed "node seed starting"
 
 i=0
-until out=$("$AEMP" cal seed time 2>"$T/cal.log"); do
+until out=$($(vg_wrap aemp) "$AEMP" cal seed time 2>"$T/cal.log"); do
 	i=$((i + 1))
 	[ "$i" -ge 10 ] && fail "cal seed time never answered"
 	sleep 0.3

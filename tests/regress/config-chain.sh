@@ -39,7 +39,8 @@ mode=$(stat -c %a "$AEMP_RC")
 ls -A "$T" | grep -Ev '\.(log|vg)$' | grep -qv '^rc$' && fail "stray files: $(ls -A "$T")"
 
 # List edits, typed values, aliases and deletions on the global section.
-$(vg_wrap aemp) "$AEMP" addbind 10.0.0.1:1 addbind '127.0.0.1:*' delbind nosuch \
+$(vg_wrap aemp) "$AEMP" addbind 10.0.0.1:1 addbind '127.0.0.1:*' \
+    delbind nosuch \
     addseed 127.0.0.1:4041 delseed 127.0.0.1:4040 \
     addservice chat:: addservice chat:: addservice '["echo::run",1]' \
     delservice chat:: monitor_timeout 5 secure 1 framing_format json,cbor \
@@ -58,15 +59,18 @@ PY
 
 # A bad subcommand fails alone: exit 1, a message, the file as it was.
 cp "$AEMP_RC" "$T/before"
-$(vg_wrap aemp) "$AEMP" nosuchcommand >"$T/bad.log" 2>&1 && fail "nosuchcommand worked"
+$(vg_wrap aemp) "$AEMP" nosuchcommand >"$T/bad.log" 2>&1 &&
+    fail "nosuchcommand worked"
 grep -q 'nosuchcommand: no such subcommand' "$T/bad.log" ||
     fail "no message for a bad subcommand"
-$(vg_wrap aemp) "$AEMP" profile x nodeid >"$T/bad2.log" 2>&1 && fail "a missing argument worked"
+$(vg_wrap aemp) "$AEMP" profile x nodeid >"$T/bad2.log" 2>&1 &&
+    fail "a missing argument worked"
 grep -q 'nodeid: needs 1 argument' "$T/bad2.log" || fail "no message"
 cmp -s "$AEMP_RC" "$T/before" || fail "a failed command changed the file"
 
 # A JSON argument list replaces argv.
-$(vg_wrap aemp) "$AEMP" '["profile", "j", "binds", ["1.1.1.1:1", "2.2.2.2:2"]]' ||
+$(vg_wrap aemp) "$AEMP" \
+    '["profile", "j", "binds", ["1.1.1.1:1", "2.2.2.2:2"]]' ||
     fail "JSON argv"
 $(vg_wrap aemp) "$AEMP" showprofile j >"$T/j.log" || fail "showprofile"
 grep -q '2.2.2.2:2' "$T/j.log" || fail "JSON argv not applied"

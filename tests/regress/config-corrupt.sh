@@ -42,7 +42,8 @@ done
 rmdir "$AEMP_RC"
 
 # A missing file is no error: the first edit creates it.
-$(vg_wrap aemp) "$AEMP" showconfig >/dev/null || fail "showconfig without a file"
+$(vg_wrap aemp) "$AEMP" showconfig >/dev/null ||
+    fail "showconfig without a file"
 [ -e "$AEMP_RC" ] && fail "showconfig created the file"
 $(vg_wrap aemp) "$AEMP" nodeid x || fail "the first edit failed"
 grep -q '"nodeid" : "x"' "$AEMP_RC" || fail "the first edit did not save"

@@ -7,7 +7,8 @@
 AEMP_PRESET_PATH="$top_srcdir/profiles"
 export AEMP_PRESET_PATH
 
-$(vg_wrap aemp) "$AEMP" profile s nodeid old secure 1 import seed || fail "import seed"
+$(vg_wrap aemp) "$AEMP" profile s nodeid old secure 1 import seed ||
+    fail "import seed"
 $(vg_wrap aemp) "$AEMP" profile c import "$top_srcdir/profiles/chatsrv.json" ||
     fail "import by path"
 $(vg_wrap aemp) "$AEMP" import worker || fail "import into the global section"

@@ -31,7 +31,8 @@ cport=$(free_port)
 pport=$(free_port)
 
 # Ours writes, the reference reads.
-$(vg_wrap aemp) "$AEMP" secret compat-secret binds '127.0.0.1:*' seeds "127.0.0.1:$cport" \
+$(vg_wrap aemp) "$AEMP" secret compat-secret binds '127.0.0.1:*' seeds \
+    "127.0.0.1:$cport" \
     profile cseed nodeid cseed binds "127.0.0.1:$cport" \
     profile pseed nodeid pseed binds "127.0.0.1:$pport" \
     >"$T/c-edit.log" 2>&1 || fail "our edits"
@@ -57,7 +58,8 @@ assert m["nodeid"] == "cseed", m
 assert m["binds"] == ["127.0.0.1:" + sys.argv[2]], m
 assert m["seeds"] == ["127.0.0.1:1"], m
 PY
-$(vg_wrap aemp) "$AEMP" profile x delseed 127.0.0.1:1 || fail "our edit after theirs"
+$(vg_wrap aemp) "$AEMP" profile x delseed 127.0.0.1:1 ||
+    fail "our edit after theirs"
 
 # Protocol commands across implementations.
 start_bg cseed $(vg_wrap cseed) "$AEMP" run profile cseed
@@ -80,7 +82,8 @@ until out=$($(vg_wrap aemp) "$AEMP" cal pseed time 2>"$T/c-cal.log"); do
 done
 echo "$out" | grep -Eq '^[0-9]+(\.[0-9]+)?' || fail "our cal printed '$out'"
 
-out=$($(vg_wrap aemp) "$AEMP" eval pseed '1+2' 2>"$T/c-eval.log") || fail "eval on Perl"
+out=$($(vg_wrap aemp) "$AEMP" eval pseed '1+2' 2>"$T/c-eval.log") ||
+    fail "eval on Perl"
 [ "$out" = 3 ] || fail "eval 1+2 printed '$out'"
 grep -q 'only against Perl' "$T/c-eval.log" &&
     fail "eval told the Perl-only note although it worked"

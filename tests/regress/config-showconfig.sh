@@ -12,7 +12,8 @@ $(vg_wrap aemp) "$AEMP" secret g binds g:1 monitor_timeout 7 \
     profile loop1 parent loop2 profile loop2 parent loop1 \
     >"$T/setup.log" 2>&1 || fail "setup"
 
-$(vg_wrap aemp) "$AEMP" showconfig leaf heartbeat 3 binds arg:1 >"$T/leaf.json" ||
+$(vg_wrap aemp) "$AEMP" showconfig leaf heartbeat 3 binds arg:1 \
+    >"$T/leaf.json" ||
     fail "showconfig leaf"
 python3 - "$T/leaf.json" <<'PY' || fail "wrong merge"
 import json, sys
@@ -39,6 +40,7 @@ python3 - "$T/mid.json" <<'PY' || fail "showprofile shows more"
 import json, sys
 assert json.load(open(sys.argv[1])) == {"parent": "base", "seeds": ["mid:2"]}
 PY
-$(vg_wrap aemp) "$AEMP" showprofile nosuch | grep -q '{}' || fail "showprofile of nothing"
+$(vg_wrap aemp) "$AEMP" showprofile nosuch | grep -q '{}' ||
+    fail "showprofile of nothing"
 
 exit 0

@@ -58,7 +58,7 @@ $(vg_wrap aemp) "$AEMP" nodeid good heartbeat -1 >"$T/chain.log" 2>&1 &&
 cmp -s "$AEMP_RC" "$T/orig" || fail "a failed chain changed the file"
 
 # Sensible values are stored, in the form the key setters of help show.
-"$AEMP" help >"$T/help.log" || fail "help"
+$(vg_wrap aemp) "$AEMP" help >"$T/help.log" || fail "help"
 grep -q 'set|del' "$T/help.log" && fail "help still shows set|del"
 grep -q 'setheartbeat 5' "$T/help.log" || fail "help shows no setheartbeat 5"
 grep -q 'delheartbeat' "$T/help.log" || fail "help shows no delheartbeat"

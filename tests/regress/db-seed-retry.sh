@@ -22,7 +22,8 @@ wait_log a '^keys k=k$' 10
 
 kill -KILL "$(pid_of seed)"
 wait_log a 'seed is down' 10
-start_bg seed2 $(vg_wrap seed2) "$AEMP" run norc 1 nodeid seed binds "127.0.0.1:$P" \
+start_bg seed2 $(vg_wrap seed2) "$AEMP" run norc 1 nodeid seed binds \
+    "127.0.0.1:$P" \
     seeds "127.0.0.1:$P" secret "$DB_SECRET"
 wait_log seed2 "starting global service" 10
 

@@ -36,7 +36,8 @@ CEOF
     fail "cannot build hello.so out of tree"
 mkdir -p "$T/mods" && mv "$T/hello.so" "$T/mods/hello.so" || fail "mv"
 
-AEMP_MODULE_PATH="$T/mods" $(vg_wrap aemp) "$AEMP" modules >"$T/modules.log" 2>&1 ||
+AEMP_MODULE_PATH="$T/mods" $(vg_wrap aemp) "$AEMP" modules >"$T/modules.log" \
+    2>&1 ||
     fail "aemp modules failed"
 expect_log modules "^hello	\"?$T/mods/hello.so\"?\$"
 expect_log modules "greet"

@@ -6,7 +6,8 @@
 . "$top_srcdir/tests/regress/lib.sh"
 
 PORT=$(free_port)
-$(vg_wrap aemp) "$AEMP" secret net-kill-secret binds '127.0.0.1:*' seeds "127.0.0.1:$PORT" \
+$(vg_wrap aemp) "$AEMP" secret net-kill-secret binds '127.0.0.1:*' seeds \
+    "127.0.0.1:$PORT" \
     profile seed nodeid seed binds "127.0.0.1:$PORT" \
     profile other nodeid other >"$T/setup.log" 2>&1 || fail "setup"
 

@@ -61,18 +61,21 @@ alive a
 
 # The aemp tool against a seed with another secret.
 PS=$(free_port)
-"$AEMP" secret right-secret binds '127.0.0.1:*' seeds "127.0.0.1:$PS" \
+$(vg_wrap aemp) "$AEMP" secret right-secret binds '127.0.0.1:*' seeds \
+    "127.0.0.1:$PS" \
     profile seed nodeid seed binds "127.0.0.1:$PS" >"$T/setup.log" 2>&1 ||
     fail "setup"
-AEMP_RC="$T/rc-wrong" "$AEMP" secret wrong-secret binds '127.0.0.1:*' \
+AEMP_RC="$T/rc-wrong" $(vg_wrap aemp) "$AEMP" secret wrong-secret binds \
+    '127.0.0.1:*' \
     seeds "127.0.0.1:$PS" >>"$T/setup.log" 2>&1 || fail "setup wrong"
 start_bg seed $(vg_wrap seed) "$AEMP" run profile seed
 wait_log seed "starting global service" 20
-"$AEMP" cal seed time >"$T/good.out" 2>"$T/good.log" ||
+$(vg_wrap aemp) "$AEMP" cal seed time >"$T/good.out" 2>"$T/good.log" ||
     fail "cal with the right secret failed"
 
 t0=$(date +%s%N)
-AEMP_RC="$T/rc-wrong" "$AEMP" cal seed time >"$T/bad.out" 2>"$T/bad.log" &&
+AEMP_RC="$T/rc-wrong" $(vg_wrap aemp) "$AEMP" cal seed time >"$T/bad.out" \
+    2>"$T/bad.log" &&
     fail "cal with a wrong secret succeeded"
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 [ "$ms" -le $((1500 * VG_SLOW)) ] || fail "cal with a wrong secret took ${ms}ms"

@@ -13,6 +13,8 @@
  *	wait=SECONDS	send the cal and req messages that late
  *	at=EPOCH	send them at that time (seconds since 1970)
  *	onup=1		send them when the first other node comes up
+ *	nodes=1		print "node up NODE" and "node down NODE" for every
+ *			node event (aemp_mon_nodes)
  *
  * "::echo" answers [<reply port>, TEXT] with ["echo", TEXT].  Replies and
  * monitor reasons are printed on stdout as "reply JSON" and "mon JSON".
@@ -31,6 +33,7 @@
 static struct aemp_val	*netnode_peers;
 static double		 netnode_wait;
 static int		 netnode_onup;
+static int		 netnode_show_nodes;
 static struct aemp_guard *netnode_nodes;
 static char		**netnode_argv;
 static struct aemp_guard *netnode_guards[16];
@@ -127,6 +130,10 @@ netnode_arg(struct aemp_val *settings, const char *arg)
 		netnode_onup = 1;
 		return;
 	}
+	if (strncmp(arg, "nodes=", 6) == 0) {
+		netnode_show_nodes = 1;
+		return;
+	}
 	if (strncmp(arg, "at=", 3) == 0) {
 		netnode_wait = atof(arg + 3) - util_now();
 		if (netnode_wait < 0)
@@ -164,6 +171,10 @@ netnode_start_cb(int fd, short events, void *arg)
 static void
 netnode_up_cb(const char *node, int up, struct aemp_val *reason, void *arg)
 {
+	if (netnode_show_nodes) {
+		printf("node %s %s\n", up ? "up" : "down", node);
+		fflush(stdout);
+	}
 	if (!up || !netnode_onup)
 		return;
 	netnode_onup = 0;
@@ -211,9 +222,9 @@ main(int argc, char **argv)
 	tv.tv_sec = (time_t)netnode_wait;
 	tv.tv_usec = (suseconds_t)((netnode_wait - (double)tv.tv_sec) * 1e6);
 	start = evtimer_new(kernel_base(), netnode_start_cb, NULL);
-	if (netnode_onup)
+	if (netnode_onup || netnode_show_nodes)
 		netnode_nodes = aemp_mon_nodes(netnode_up_cb, NULL);
-	else
+	if (!netnode_onup)
 		evtimer_add(start, &tv);
 
 	aemp_run();
