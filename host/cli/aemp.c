@@ -221,11 +221,8 @@ aemp_preprocess(int argc, char **argv)
 	struct aemp_val	*args, *v;
 	int		 i;
 
-	if (argc == 1 && argv[0][0] == '[') {
-		if ((args = aemp_decode_arg(argv[0], 1)) == NULL)
-			return NULL;
-		return args;
-	}
+	if (argc == 1 && argv[0][0] == '[')
+		return aemp_decode_arg(argv[0], 1);
 
 	args = aemp_array_new((size_t)argc);
 	for (i = 0; i < argc; i++) {
@@ -241,14 +238,8 @@ aemp_preprocess(int argc, char **argv)
 static int
 aemp_finish(struct cmd_ctx *ctx, int status)
 {
-	char	*err = NULL;
-
-	if (status == 0 && ctx->cfg_tried && !ctx->cfg_error &&
-	    ctx->cfg.dirty && config_save(&ctx->cfg, &err) != 0) {
-		aemp_cmd_error(NULL, "%s", err);
-		free(err);
+	if (status == 0 && aemp_cmd_flush(ctx) != 0)
 		status = 1;
-	}
 	config_free(&ctx->cfg);
 	free(ctx->cfg_errtext);
 	free(ctx->target);

@@ -443,7 +443,8 @@ cmd_node_trace_reply(struct aemp_val *msg, void *arg)
 			cmd_node_trace_print(aemp_at(msg, i));
 		printf("\n");
 		for (i = 2; i < aemp_len(msg); i++) {
-			if ((next = aemp_str_ptr(aemp_at(msg, i), NULL)) != NULL)
+			next = aemp_str_ptr(aemp_at(msg, i), NULL);
+			if (next != NULL)
 				cmd_node_trace_ask(w, next);
 		}
 	}

@@ -374,11 +374,22 @@ conn_frame_push(struct conn *c, size_t len)
 	c->nframes++;
 }
 
+/* How often c looks at its heartbeats: a quarter of the shorter one. */
+static double
+conn_tick(const struct conn *c, double own)
+{
+	double	 tick = own > 0 ? own / 4 : 0;
+
+	if (c->hb > 0 && (tick == 0 || c->hb / 4.0 < tick))
+		tick = c->hb / 4.0;
+	return tick;
+}
+
 static void
 conn_data_start(struct conn *c)
 {
 	struct evbuffer	*out = bufferevent_get_output(c->bev);
-	double		 own = settings_number("heartbeat", 5), tick = 0;
+	double		 tick;
 	struct timeval	 tv;
 
 	c->state = CONN_DATA;
@@ -389,10 +400,7 @@ conn_data_start(struct conn *c)
 		conn_frame_push(c, evbuffer_get_length(out));
 	c->drain = evbuffer_add_cb(out, conn_drain_cb, c);
 
-	if (own > 0)
-		tick = own / 4;
-	if (c->hb > 0 && (tick == 0 || c->hb / 4.0 < tick))
-		tick = c->hb / 4.0;
+	tick = conn_tick(c, settings_number("heartbeat", 5));
 	if (tick > 0) {
 		conn_tv(&tv, tick);
 		event_add(c->hbev, &tv);
@@ -680,9 +688,7 @@ conn_heartbeat_cb(int fd, short events, void *arg)
 
 	/* Write again before own seconds of silence have passed. */
 	own = settings_number("heartbeat", 5);
-	tick = own / 4;
-	if (c->hb > 0 && c->hb / 4.0 < tick)
-		tick = c->hb / 4.0;
+	tick = conn_tick(c, own);
 	if (own > 0 && now - c->last_write >= own - tick - 0.01) {
 		hb = aemp_pack("s", "");
 		conn_send(c, hb);
