@@ -435,6 +435,7 @@ json_decode_chunk(struct json_decoder *d, const unsigned char *buf,
 				continue;
 			}
 		}
+
 		start = i;
 		for (s = 0; i < len && s == 0; i++) {
 			if (d->max_frame != 0 && ++d->frame_len > d->max_frame)
@@ -445,6 +446,7 @@ json_decode_chunk(struct json_decoder *d, const unsigned char *buf,
 			*err = xstrdup("json frame nests too deep");
 			return AEMP_ERR_RANGE;
 		}
+
 		if ((r = json_feed(d, buf + start, i - start, err)) != 0)
 			return r;
 		if (s == 1 && (r = json_frame_done(d, emit, arg, err)) != 0)
@@ -575,6 +577,7 @@ json_out_string(struct json_out *o, const char *s, size_t len)
 			run += n;
 			continue;
 		}
+
 		n = 1;
 		json_out_add(o, s + i - run, run);
 		run = 0;
@@ -593,6 +596,7 @@ json_out_string(struct json_out *o, const char *s, size_t len)
 			json_out_add(o, esc, 6);
 		}
 	}
+
 	json_out_add(o, s + len - run, run);
 	json_out_char(o, '"');
 }
@@ -828,18 +832,21 @@ json_parse_text(const char *text, size_t len, const char *orig, int tabs,
 	if ((h = yajl_alloc(&json_callbacks, NULL, b)) == NULL)
 		goto out;
 	yajl_config(h, yajl_dont_validate_strings, 1);
+
 	st = yajl_parse(h, (const unsigned char *)text, len);
 	off = yajl_get_bytes_consumed(h);
 	if (st == yajl_status_ok) {
 		st = yajl_complete_parse(h);
 		off = len + 1;
 	}
+
 	if (st == yajl_status_ok && b->root != NULL) {
 		*out = b->root;
 		b->root = NULL;
 		r = 0;
 		goto out;
 	}
+
 	r = b->error == AEMP_ERR_NOMEM ? AEMP_ERR_NOMEM : AEMP_ERR_PARSE;
 	if (err != NULL) {
 		/* yajl counts the offending token as consumed. */

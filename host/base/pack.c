@@ -43,6 +43,7 @@ pack_items(const char **fmt, va_list *ap, struct aemp_val *c, char close)
 				return r;
 			continue;
 		}
+
 		if (**fmt != 's' && **fmt != 'S')
 			return AEMP_ERR_INVAL;
 		if ((key = pack_item(fmt, ap)) == NULL)
@@ -51,6 +52,7 @@ pack_items(const char **fmt, va_list *ap, struct aemp_val *c, char close)
 			aemp_unref(key);
 			return AEMP_ERR_INVAL;
 		}
+
 		pack_skip_spaces(fmt);
 		v = **fmt == '}' || **fmt == '\0' ? NULL : pack_item(fmt, ap);
 		r = aemp_map_put_n(c, aemp_str_ptr(key, NULL), aemp_len(key),
@@ -262,6 +264,7 @@ unpack_items(const struct aemp_val *msg, const char **fmt, va_list *ap,
 			optional = 1;
 			continue;
 		}
+
 		if (i == n) {
 			if (!optional)
 				return AEMP_ERR_RANGE;
@@ -271,6 +274,7 @@ unpack_items(const struct aemp_val *msg, const char **fmt, va_list *ap,
 		if ((r = unpack_one(aemp_at(msg, i++), c, fmt, ap)) != 0)
 			return r;
 	}
+
 	if (i < n && !rest)
 		return AEMP_ERR_RANGE;
 	return 0;

@@ -22,6 +22,14 @@
 /* Maps of more pairs than this get a hash index. */
 #define VALUE_MAP_LINEAR	16
 
+/*
+ * An array keeps its first elements (at least this many, at most the
+ * second figure) in its own allocation, so that a short message costs
+ * one allocation less.
+ */
+#define VALUE_ARRAY_INLINE	4
+#define VALUE_ARRAY_INLINE_MAX	16
+
 struct value_pair {
 	char		*key;
 	size_t		 klen;
@@ -81,8 +89,10 @@ value_new(enum aemp_type type)
 {
 	struct aemp_val	*v;
 
-	if ((v = calloc(1, sizeof *v)) == NULL)
+	/* malloc, not calloc: glibc serves it from the thread cache. */
+	if ((v = malloc(sizeof *v)) == NULL)
 		return NULL;
+	memset(v, 0, sizeof *v);
 	v->refs = 1;
 	v->type = type;
 	return v;
@@ -170,11 +180,30 @@ aemp_strf(const char *fmt, ...)
 	return v;
 }
 
+static int
+value_array_inline(const struct aemp_val *a)
+{
+	return a->u.a.v == (struct aemp_val **)(void *)(a + 1);
+}
+
 /* A new empty array with room for hint elements. */
 struct aemp_val *
 aemp_array_new(size_t hint)
 {
 	struct aemp_val	*v;
+	size_t		 slots;
+
+	slots = hint < VALUE_ARRAY_INLINE ? VALUE_ARRAY_INLINE : hint;
+	if (slots <= VALUE_ARRAY_INLINE_MAX) {
+		if ((v = malloc(sizeof *v + slots * sizeof *v->u.a.v)) == NULL)
+			return NULL;
+		memset(v, 0, sizeof *v);
+		v->refs = 1;
+		v->type = AEMP_T_ARRAY;
+		v->u.a.v = (struct aemp_val **)(void *)(v + 1);
+		v->u.a.cap = slots;
+		return v;
+	}
 
 	if ((v = value_new(AEMP_T_ARRAY)) == NULL)
 		return NULL;
@@ -193,7 +222,7 @@ aemp_array_new(size_t hint)
 int
 aemp_array_push(struct aemp_val *a, struct aemp_val *v)
 {
-	struct aemp_val	**nv;
+	struct aemp_val	**nv, **old;
 	size_t		  cap;
 
 	if (v == NULL)
@@ -206,10 +235,13 @@ aemp_array_push(struct aemp_val *a, struct aemp_val *v)
 	}
 	if (a->u.a.n == a->u.a.cap) {
 		cap = a->u.a.cap < 4 ? 4 : a->u.a.cap * 2;
-		if ((nv = reallocarray(a->u.a.v, cap, sizeof *nv)) == NULL) {
+		old = value_array_inline(a) ? NULL : a->u.a.v;
+		if ((nv = reallocarray(old, cap, sizeof *nv)) == NULL) {
 			aemp_unref(v);
 			return AEMP_ERR_NOMEM;
 		}
+		if (old == NULL && a->u.a.n > 0)
+			memcpy(nv, a->u.a.v, a->u.a.n * sizeof *nv);
 		a->u.a.v = nv;
 		a->u.a.cap = cap;
 	}
@@ -268,10 +300,12 @@ value_hash(const char *key, size_t len)
 
 	if (!value_hash_keyed)
 		value_hash_init();
+
 	v0 = value_hash_key[0] ^ 0x736f6d6570736575ULL;
 	v1 = value_hash_key[1] ^ 0x646f72616e646f6dULL;
 	v2 = value_hash_key[0] ^ 0x6c7967656e657261ULL;
 	v3 = value_hash_key[1] ^ 0x7465646279746573ULL;
+
 	for (i = 0; i <= len; i += 8) {
 		m = 0;
 		for (j = 0; j < 8 && i + j < len; j++)
@@ -284,6 +318,7 @@ value_hash(const char *key, size_t len)
 		if (i + 8 > len)
 			break;
 	}
+
 	v2 ^= 0xff;
 	for (j = 0; j < 3; j++)
 		VALUE_SIPROUND(v0, v1, v2, v3);
@@ -413,6 +448,7 @@ aemp_map_put_n(struct aemp_val *m, const char *key, size_t keylen,
 		r = m->type != AEMP_T_MAP ? AEMP_ERR_TYPE : AEMP_ERR_STATE;
 		goto out;
 	}
+
 	hash = m->u.m.index != NULL ? value_hash(key, keylen) : 0;
 	if ((i = value_map_find(m, key, keylen, hash)) >= 0) {
 		aemp_unref(m->u.m.pairs[i].val);
@@ -454,11 +490,13 @@ aemp_unref(struct aemp_val *v)
 
 	if (v == NULL || v->refs < 0 || --v->refs > 0)
 		return;
+
 	switch (v->type) {
 	case AEMP_T_ARRAY:
 		for (i = 0; i < v->u.a.n; i++)
 			aemp_unref(v->u.a.v[i]);
-		free(v->u.a.v);
+		if (!value_array_inline(v))
+			free(v->u.a.v);
 		break;
 	case AEMP_T_MAP:
 		for (i = 0; i < v->u.m.n; i++) {
@@ -641,6 +679,7 @@ aemp_as_int(const struct aemp_val *v, int *ok)
 	default:
 		break;
 	}
+
 	if (ok != NULL)
 		*ok = r == 0;
 	return r == 0 ? i : 0;
@@ -761,12 +800,14 @@ aemp_equal(const struct aemp_val *a, const struct aemp_val *b)
 		b = &value_null;
 	if (a == b)
 		return 1;
+
 	if (value_is_number(a))
 		return value_equal_number(a, b);
 	if (value_is_number(b))
 		return value_equal_number(b, a);
 	if (a->type != b->type)
 		return 0;
+
 	switch (a->type) {
 	case AEMP_T_NULL:
 		return 1;

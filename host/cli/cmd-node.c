@@ -223,8 +223,9 @@ cmd_node_wait(struct cmd_node_wait *w, struct aemp_guard *guard,
 	return w->status;
 }
 
+/* The answer (snd's echo, mon's kill reason): print it, done. */
 static void
-cmd_node_snd_confirmed(struct aemp_val *msg, void *arg)
+cmd_node_print_done(struct aemp_val *msg, void *arg)
 {
 	struct cmd_node_wait	*w = arg;
 
@@ -234,29 +235,39 @@ cmd_node_snd_confirmed(struct aemp_val *msg, void *arg)
 	cmd_node_finish(w, 0);
 }
 
+/* The PORT argument of snd, cal and mon, then the client node. */
+static int
+cmd_node_start(struct cmd_ctx *ctx, struct aemp_val *arg,
+    const char **port)
+{
+	if ((*port = aemp_cmd_string(ctx, arg, "the port")) == NULL)
+		return AEMP_ERR_TYPE;
+	if (cmd_node_client(ctx) != 0)
+		return AEMP_ERR_STATE;
+	return 0;
+}
+
 /* snd PORT ARGS...: send, then wait for a relayed echo. */
 static int
 cmd_node_snd(struct cmd_ctx *ctx, const char *key, int argc,
     struct aemp_val **argv)
 {
-	struct cmd_node_wait	 w = { 0, 0, "snd", NULL, NULL, 0,
-	    NULL };
+	struct cmd_node_wait	 w = { .what = "snd" };
 	struct aemp_val		*msg;
 	struct aemp_guard	*mon;
 	const char		*port;
 	char			*node, *reply;
+	int			 r;
 
-	if ((port = aemp_cmd_string(ctx, argv[0], "the port")) == NULL)
-		return AEMP_ERR_TYPE;
-	if (cmd_node_client(ctx) != 0)
-		return AEMP_ERR_STATE;
+	if ((r = cmd_node_start(ctx, argv[0], &port)) != 0)
+		return r;
 
 	msg = cmd_node_message(argc - 1, argv + 1);
 	aemp_sndv(port, msg);
 	aemp_unref(msg);
 
 	mon = aemp_mon(port, cmd_node_target_died, &w);
-	reply = aemp_port(cmd_node_snd_confirmed, &w);
+	reply = aemp_port(cmd_node_print_done, &w);
 	w.reply = reply;
 	node = aemp_node_of(port);
 	aemp_snd(node, "sss", "snd", reply, "message sent successfully");
@@ -280,17 +291,15 @@ static int
 cmd_node_cal(struct cmd_ctx *ctx, const char *key, int argc,
     struct aemp_val **argv)
 {
-	struct cmd_node_wait	 w = { 0, 0, "cal", NULL, NULL, 0,
-	    NULL };
+	struct cmd_node_wait	 w = { .what = "cal" };
 	struct aemp_val		*msg;
 	struct aemp_guard	*mon;
 	const char		*port;
 	char			*reply;
+	int			 r;
 
-	if ((port = aemp_cmd_string(ctx, argv[0], "the port")) == NULL)
-		return AEMP_ERR_TYPE;
-	if (cmd_node_client(ctx) != 0)
-		return AEMP_ERR_STATE;
+	if ((r = cmd_node_start(ctx, argv[0], &port)) != 0)
+		return r;
 
 	reply = aemp_port(cmd_node_cal_reply, &w);
 	w.reply = reply;
@@ -303,33 +312,20 @@ cmd_node_cal(struct cmd_ctx *ctx, const char *key, int argc,
 	return cmd_node_wait(&w, mon, 0);
 }
 
-static void
-cmd_node_mon_fired(struct aemp_val *reason, void *arg)
-{
-	struct cmd_node_wait	*w = arg;
-
-	if (w->done)
-		return;
-	cmd_node_print_list(reason);
-	cmd_node_finish(w, 0);
-}
-
 /* mon PORT: wait until the port dies, print the reason. */
 static int
 cmd_node_mon(struct cmd_ctx *ctx, const char *key, int argc,
     struct aemp_val **argv)
 {
-	struct cmd_node_wait	 w = { 0, 0, "mon", NULL, NULL, 0,
-	    NULL };
+	struct cmd_node_wait	 w = { .what = "mon" };
 	struct aemp_guard	*mon;
 	const char		*port;
+	int			 r;
 
-	if ((port = aemp_cmd_string(ctx, argv[0], "the port")) == NULL)
-		return AEMP_ERR_TYPE;
-	if (cmd_node_client(ctx) != 0)
-		return AEMP_ERR_STATE;
+	if ((r = cmd_node_start(ctx, argv[0], &port)) != 0)
+		return r;
 
-	mon = aemp_mon(port, cmd_node_mon_fired, &w);
+	mon = aemp_mon(port, cmd_node_print_done, &w);
 	return cmd_node_wait(&w, mon, 1);
 }
 

@@ -71,20 +71,16 @@ context_died(const char *id, const char *name, int had_port)
 	context_reason = reason;
 }
 
-/*
- * Run cb(arg) for the local port name with ID id (both NULL: for no
- * port).  Returns 0, or 1 when cb died; then the port has been killed
- * with ("die", text).
- */
-int
-context_run(const char *id, const char *name, context_call_cb cb, void *arg)
+static int
+context_enter(const char *id, const char *name, int had_port,
+    context_call_cb cb, void *arg)
 {
 	struct context	c;
 
 	c.prev = context_top;
 	c.id = id;
 	c.name = name;
-	c.had_port = name != NULL && port_exists(name);
+	c.had_port = had_port;
 	context_top = &c;
 
 	if (sigsetjmp(c.env, 0) == 0) {
@@ -96,6 +92,25 @@ context_run(const char *id, const char *name, context_call_cb cb, void *arg)
 	context_top = c.prev;
 	context_died(id, name, c.had_port);
 	return 1;
+}
+
+/*
+ * Run cb(arg) for the local port name with ID id (both NULL: for no
+ * port).  Returns 0, or 1 when cb died; then the port has been killed
+ * with ("die", text).
+ */
+int
+context_run(const char *id, const char *name, context_call_cb cb, void *arg)
+{
+	return context_enter(id, name, name != NULL && port_exists(name), cb,
+	    arg);
+}
+
+/* context_run for the live port p, which the caller just looked up. */
+int
+context_run_port(struct port *p, context_call_cb cb, void *arg)
+{
+	return context_enter(p->id, p->name, 1, cb, arg);
 }
 
 /* The local port name was just created: frames running for it have one. */
@@ -167,7 +182,7 @@ aemp_peval(const char *port, aemp_fn_cb cb, void *arg)
 		return AEMP_ERR_NOENT;
 
 	port_hold(p);
-	context_run(p->id, p->name, cb, arg);
+	context_run_port(p, cb, arg);
 	port_release(p);
 	return 0;
 }

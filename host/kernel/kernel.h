@@ -197,10 +197,13 @@ struct aemp_val	*snd_prepend(const char *, struct aemp_val *);
 struct job;
 typedef void (*queue_job_cb)(struct job *);
 
+#define JOB_NAME_INLINE	24
+
 struct job {
 	TAILQ_ENTRY(job)	 entry;
 	queue_job_cb		 run;
 	char			*name;		/* local port or node */
+	char			 namebuf[JOB_NAME_INLINE]; /* short names */
 	char			*srcnode;	/* NULL: this node */
 	char			*function;	/* spawn */
 	struct aemp_val		*val;		/* message, reason, args */
@@ -217,6 +220,7 @@ typedef void (*context_call_cb)(void *);
 
 int		 context_run(const char *, const char *, context_call_cb,
 		    void *);
+int		 context_run_port(struct port *, context_call_cb, void *);
 const char	*context_name(void);
 void		 context_port_created(const char *);
 struct aemp_val	*context_take_death(void);

@@ -244,7 +244,7 @@ port_invoke(struct port *p, aemp_msg_cb cb, void *arg, struct aemp_val *msg)
 	c.arg = arg;
 	c.msg = msg;
 	port_hold(p);
-	context_run(p->id, p->name, port_call_tramp, &c);
+	context_run_port(p, port_call_tramp, &c);
 	port_release(p);
 }
 

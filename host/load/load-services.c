@@ -55,22 +55,20 @@ load_services_entry(struct aemp_val *entry, size_t i)
 		free(mod);
 		return (r);
 	}
-	if (s != NULL) {
-		args = aemp_array_new(0);
-		r = load_services_call(s, args);
-		aemp_unref(args);
-		return (r);
-	}
 
-	if (aemp_type(entry) != AEMP_T_ARRAY ||
+	if (s != NULL)
+		args = aemp_array_new(0);
+	else if (aemp_type(entry) != AEMP_T_ARRAY ||
 	    (s = aemp_str_ptr(aemp_at(entry, 0), NULL)) == NULL) {
 		log_error("services: entry %zu is neither a name nor a list "
 		    "starting with one", i);
 		return (AEMP_ERR_TYPE);
+	} else {
+		args = aemp_array_new(aemp_len(entry));
+		for (k = 1; k < aemp_len(entry); k++)
+			aemp_array_push(args, aemp_ref(aemp_at(entry, k)));
 	}
-	args = aemp_array_new(aemp_len(entry));
-	for (k = 1; k < aemp_len(entry); k++)
-		aemp_array_push(args, aemp_ref(aemp_at(entry, k)));
+
 	r = load_services_call(s, args);
 	aemp_unref(args);
 	return (r);

@@ -138,7 +138,7 @@ net_listen_sa(const struct sockaddr *sa, int salen, const char *spec,
 	l->lev = evconnlistener_new_bind(net_base(), net_listen_accept_cb, l,
 	    flags, -1, sa, salen);
 	if (l->lev == NULL) {
-		log_error("cannot listen on %s: %s", spec,
+		log_error("cannot listen on %.100s: %s", spec,
 		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
 		free(l);
 		return AEMP_ERR_IO;

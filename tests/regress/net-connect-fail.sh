@@ -32,6 +32,8 @@ start_node a a "$PA" "peer=x=127.0.0.1:$DEAD" "peer=z=127.0.0.1:$MUTE" \
 wait_log a 'mon \["transport_error","x","Connection refused"\]'
 wait_log a 'mon \["transport_error","x2","Connection refused"\]'
 wait_log a 'mon \["transport_error","y","no known address"\]'
+# (5 s, VG_SLOW times that under valgrind: connect_interval=1 above
+# overrides NET_SLOW, and only the wait for the line is widened)
 wait_log a 'mon \["transport_error","z","connect timeout"\]' 5
 wait_log a 'reply \["echo","hi"\]'
 expect_log w 'a is up'

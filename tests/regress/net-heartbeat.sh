@@ -5,6 +5,8 @@
 . "$top_srcdir/tests/regress/lib.sh"
 . "$top_srcdir/tests/regress/net-lib.sh"
 
+# Run under valgrind too, with the same bounds: the node is idle between
+# heartbeats, so valgrind's slowness does not move its timers.
 PA=$(free_port)
 start_node a a "$PA" set=heartbeat=1
 

@@ -256,23 +256,23 @@ DEF_TEST(snd, order)
 	reset();
 }
 
-static int	burst_first, burst_second;
+static char	burst_log[64];
 
 static void
 burst_cb(struct aemp_val *msg, void *arg)
 {
 	const char	*s;
 
-	if (aemp_unpack(msg, "s", &s) != 0)
+	if (aemp_unpack(msg, "s", &s) != 0 ||
+	    strlen(burst_log) + 2 >= sizeof burst_log)
 		return;
-	if (strcmp(s, "first") == 0) {
-		burst_first++;
+	strcat(burst_log, *s == 'f' ? "f" : "s");
+	if (*s == 'f')
 		aemp_snd(aemp_self(), "s", "second");
-	} else
-		burst_second++;
 }
 
-DEF_TEST(snd, burst_per_turn)
+/* What a burst queues runs in the same turn, after the burst, in order. */
+DEF_TEST(snd, follow_on_same_turn)
 {
 	char	*p;
 
@@ -280,12 +280,79 @@ DEF_TEST(snd, burst_per_turn)
 	aemp_snd(p, "s", "first");
 	aemp_snd(p, "s", "first");
 	aemp_snd(p, "s", "first");
+	EXPECT_STR("", burst_log);
 	turn();
-	EXPECT_INT(3, burst_first);
-	EXPECT_INT(0, burst_second);
-	turn();
-	EXPECT_INT(3, burst_second);
+	EXPECT_STR("fffsss", burst_log);
 	free(p);
+	reset();
+}
+
+static long	 pp_count, pp_limit, pp_write_at, pp_seen_read;
+static int	 pp_fd = -1;
+static char	*pp_port;
+
+/*
+ * A port that sends itself a message for each one, until pp_limit; at
+ * message pp_write_at it makes pp_fd readable.
+ */
+static void
+pingpong_cb(struct aemp_val *msg, void *arg)
+{
+	if (++pp_count == pp_write_at && write(pp_fd, "x", 1) != 1)
+		pp_write_at = -1;
+	if (pp_count >= pp_limit) {
+		aemp_break();
+		return;
+	}
+	aemp_snd(pp_port, "si", "ping", 1);
+}
+
+static void
+pp_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	char	c;
+
+	if (read(fd, &c, 1) == 1 && pp_seen_read == 0)
+		pp_seen_read = pp_count;
+	aemp_break();
+}
+
+/*
+ * An endless ping-pong: a turn ends after a bounded number of messages,
+ * I/O gets its turn while it goes on, and aemp_break stops it at once.
+ */
+DEF_TEST(snd, turn_budget)
+{
+	struct event	*ev;
+	int		 fds[2];
+	long		 n;
+
+	pp_port = aemp_port(pingpong_cb, NULL);
+	pp_limit = 1000000;
+	aemp_snd(pp_port, "s", "ping");
+	turn();
+	n = pp_count;
+	EXPECT_TRUE(n > 1 && n <= 100000);
+	turn();
+	EXPECT_TRUE(pp_count > n);
+
+	EXPECT_INT(0, pipe(fds));
+	ev = event_new(kernel_base(), fds[0], EV_READ, pp_read_cb, NULL);
+	event_add(ev, NULL);
+	pp_fd = fds[1];
+	pp_write_at = pp_count + 10;
+	aemp_run();
+	EXPECT_TRUE(pp_seen_read > pp_write_at);
+	EXPECT_TRUE(pp_seen_read <= pp_write_at + 100000);
+	EXPECT_INT(pp_seen_read, pp_count);
+	event_free(ev);
+	close(fds[0]);
+	close(fds[1]);
+
+	pp_limit = pp_count + 3;
+	aemp_run();
+	EXPECT_INT(pp_limit, pp_count);
+	free(pp_port);
 	reset();
 }
 
@@ -1356,7 +1423,8 @@ main(void)
 	RUN_TEST(port, name_sequence);
 	RUN_TEST(snd, asynchronous);
 	RUN_TEST(snd, order);
-	RUN_TEST(snd, burst_per_turn);
+	RUN_TEST(snd, follow_on_same_turn);
+	RUN_TEST(snd, turn_budget);
 	RUN_TEST(rcv, tag_and_default);
 	RUN_TEST(rcv, unhandled_message);
 	RUN_TEST(kil, async_and_reasons);
