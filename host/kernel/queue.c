@@ -93,7 +93,7 @@ queue_run_cb(evutil_socket_t fd, short what, void *arg)
 	queue_scheduled = 0;
 	queue_running = 1;
 	for (n = 0; (j = TAILQ_FIRST(&queue_jobs)) != NULL; n++) {
-		if (queue_ev == NULL || queue_turn_spent(n, &start) ||
+		if (queue_turn_spent(n, &start) ||
 		    event_base_got_break(event_get_base(queue_ev)))
 			break;
 		TAILQ_REMOVE(&queue_jobs, j, entry);
@@ -104,8 +104,8 @@ queue_run_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	queue_running = 0;
 
-	/* A job may have ended the kernel, and with it queue_ev. */
-	if (!TAILQ_EMPTY(&queue_jobs) && !queue_scheduled && queue_ev != NULL) {
+	/* Not event_active: libevent would run it again before polling. */
+	if (!TAILQ_EMPTY(&queue_jobs) && !queue_scheduled) {
 		queue_scheduled = 1;
 		event_add(queue_ev, &now);
 	}

@@ -295,8 +295,13 @@ net_listen(struct aemp_val *binds, struct aemp_val **addrs)
 		return AEMP_ERR_TYPE;
 
 	*addrs = aemp_array_new(4);
-	if (binds == NULL || aemp_len(binds) == 0)
+	if (binds == NULL)
 		return net_listen_bind("*", *addrs);
+	if (aemp_len(binds) == 0) {
+		/* as in the reference: an empty list is set, and means none */
+		log_note("binds is empty: not listening");
+		return 0;
+	}
 
 	for (i = 0; i < aemp_len(binds); i++) {
 		if ((bind = aemp_str_ptr(aemp_at(binds, i), NULL)) == NULL) {

@@ -30,8 +30,9 @@ void		 net_shutdown(void);
 
 /*
  * Listen on every entry of binds (an array of "host:port" strings, "*"
- * host or port allowed).  *addrs receives a new array of the addresses
- * actually bound, ports resolved.  Returns 0 or AEMP_ERR_*.
+ * host or port allowed; NULL means "*", an empty array no listener at
+ * all).  *addrs receives a new array of the addresses actually bound,
+ * ports resolved.  Returns 0 or AEMP_ERR_*.
  */
 int		 net_listen(struct aemp_val *, struct aemp_val **);
 

@@ -191,6 +191,12 @@ remote_client(char **argv)
 	remote_window = atol(argv[8]);
 	if (remote_count < 1 || remote_window < 1)
 		return 2;
+	/* An empty ID would only log "message to port '' without a node". */
+	if (*remote_port_id == '#' || strchr(remote_port_id, '#') == NULL) {
+		fprintf(stderr, "remote: '%s' is not a port ID\n",
+		    remote_port_id);
+		return 2;
+	}
 	if (remote_setup(argv[2], argv[3], argv[4], argv[5]) != 0)
 		return 1;
 	remote_lat = calloc(remote_count, sizeof(*remote_lat));

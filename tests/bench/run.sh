@@ -265,6 +265,12 @@ pair()
 			continue
 		fi
 		port=$(sed -n 's/^port //p' "$T/$name-srv.out")
+		case $port in
+		?*'#'?*) ;;
+		*)	note "$name: server printed no port ID: '$port'"
+			stop "$pid"
+			continue ;;
+		esac
 		fg "$name" $client client "cli$i" "$SECRET" "127.0.0.1:$cp" \
 		    "127.0.0.1:$sp" "$port" "$REMOTE_N" "$WINDOW"
 		stop "$pid"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # A node started before its seed keeps dialling it and registers once
 # the seed is up; when the seed restarts, the node dials again, binds to
-# it anew and hands it its keys and requests again.
+# it anew and hands it its keys and requests again.  No node sends to an
+# empty node ID meanwhile.
 
 . "$top_srcdir/tests/regress/lib.sh"
 . "$top_srcdir/tests/regress/db-lib.sh"
@@ -37,6 +38,12 @@ while [ "$(db_count a '^keys k=k$')" -lt 2 ]; do
 	i=$((i + 1))
 done
 wait_log a '^mon fam a= c=k d= n=1' 10
+
+# nothing went to a node not known yet while a waited for its master
+for n in a seed seed2; do
+	[ "$(db_count "$n" 'without a node dropped')" = 0 ] ||
+	    fail "$n sent a message to an empty node ID"
+done
 
 alive seed2
 alive a
