@@ -87,6 +87,7 @@ int		 json_encode_value(struct evbuffer *, const struct aemp_val *);
 int		 json_parse_relaxed(const char *, size_t, struct aemp_val **,
 		    char **);
 char		*json_pretty(const struct aemp_val *);
+size_t		 json_decoder_parses(const void *);
 
 /* codec.c: the table of framing codecs by name. */
 int		 codec_register(const struct aemp_codec *);

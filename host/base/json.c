@@ -9,9 +9,12 @@
  * such a string as latin1 characters, the way JSON::XS writes them.
  *
  * The decoder finds frame boundaries with a small scanner of its own
- * (strings, escapes and bracket depth) and feeds only the bytes of frames
- * to yajl, so it knows the size of every frame while it arrives and never
- * buffers more than yajl does for the token at hand.
+ * (strings, escapes and bracket depth), so it knows the size of every
+ * frame while it arrives, and hands yajl each frame in one piece: a frame
+ * complete in the input chunk is parsed in place, the bytes of one split
+ * across chunks are gathered (at most max_frame of them) and parsed once
+ * it is complete.  yajl's lexer copies a token that arrives in pieces
+ * again for every piece, which made one long string quadratic.
  */
 
 #include "config.h"
@@ -51,6 +54,10 @@ struct json_decoder {
 	size_t		 max_frame;
 	size_t		 frame_len;	/* bytes of the frame so far */
 	size_t		 depth;		/* scanner bracket depth */
+	unsigned char	*acc;		/* bytes of a frame split across chunks */
+	size_t		 acc_len;
+	size_t		 acc_cap;
+	size_t		 parses;	/* yajl_parse calls, for the tests */
 	int		 in_frame;
 	int		 in_str;
 	int		 esc;
@@ -325,6 +332,7 @@ json_decoder_free(void *arg)
 		return;
 	json_build_clear(&d->b);
 	yajl_free(d->yajl);
+	free(d->acc);
 	free(d);
 }
 
@@ -367,6 +375,7 @@ static int
 json_feed(struct json_decoder *d, const unsigned char *p, size_t len,
     char **err)
 {
+	d->parses++;
 	if (yajl_parse(d->yajl, p, len) == yajl_status_ok)
 		return 0;
 	*err = json_yajl_error(d->yajl, &d->b);
@@ -410,6 +419,54 @@ json_frame_start(struct json_decoder *d, unsigned char c, char **err)
 	return 0;
 }
 
+/* Keep len bytes of a frame that goes on in the next chunk. */
+static int
+json_keep(struct json_decoder *d, const unsigned char *p, size_t len,
+    char **err)
+{
+	unsigned char	*n;
+	size_t		 cap;
+
+	if (d->acc_len + len > d->acc_cap) {
+		cap = d->acc_cap == 0 ? JSON_OUT_CHUNK : d->acc_cap;
+		while (cap < d->acc_len + len)
+			cap *= 2;
+		if (d->max_frame != 0 && cap > d->max_frame)
+			cap = d->max_frame;
+		if ((n = realloc(d->acc, cap)) == NULL) {
+			*err = xstrdup("out of memory");
+			return AEMP_ERR_NOMEM;
+		}
+		d->acc = n;
+		d->acc_cap = cap;
+	}
+	memcpy(d->acc + d->acc_len, p, len);
+	d->acc_len += len;
+	return 0;
+}
+
+/* The last len bytes of a frame arrived: parse the whole frame. */
+static int
+json_feed_frame(struct json_decoder *d, const unsigned char *p, size_t len,
+    char **err)
+{
+	int	 r;
+
+	if (d->acc_len == 0)
+		return json_feed(d, p, len, err);
+	if ((r = json_keep(d, p, len, err)) != 0)
+		return r;
+	r = json_feed(d, d->acc, d->acc_len, err);
+	d->acc_len = 0;
+	if (d->acc_cap > JSON_OUT_CHUNK * 16) {
+		/* Give back what one large frame took. */
+		free(d->acc);
+		d->acc = NULL;
+		d->acc_cap = 0;
+	}
+	return r;
+}
+
 static int
 json_frame_too_big(struct json_decoder *d, char **err)
 {
@@ -447,9 +504,11 @@ json_decode_chunk(struct json_decoder *d, const unsigned char *buf,
 			return AEMP_ERR_RANGE;
 		}
 
-		if ((r = json_feed(d, buf + start, i - start, err)) != 0)
+		if (s == 0)
+			return json_keep(d, buf + start, i - start, err);
+		if ((r = json_feed_frame(d, buf + start, i - start, err)) != 0)
 			return r;
-		if (s == 1 && (r = json_frame_done(d, emit, arg, err)) != 0)
+		if ((r = json_frame_done(d, emit, arg, err)) != 0)
 			return r;
 	}
 	return 0;
@@ -471,6 +530,15 @@ json_decode(void *arg, const unsigned char *buf, size_t len,
 	if (r != 0)
 		d->dead = 1;
 	return r < 0 ? r : 0;
+}
+
+/* How many times decoder arg has called yajl_parse. */
+size_t
+json_decoder_parses(const void *arg)
+{
+	const struct json_decoder	*d = arg;
+
+	return d->parses;
 }
 
 /* ------------------------------------------------------------------ */

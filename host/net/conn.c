@@ -308,7 +308,7 @@ conn_authenticated(struct conn *c)
 	struct conn	*o;
 
 	if (p->state == PEER_UP && (c->flags & CONN_AEMP_C)) {
-		log_debug("%.100s (%s): already connected, dropping this one",
+		log_note("%.100s (%s): already connected, dropping this one",
 		    p->id, c->addr);
 		conn_close(c, "already connected");
 		return;
@@ -644,7 +644,8 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 	}
 
 	if ((what & BEV_EVENT_EOF) && c->state == CONN_AUTH)
-		text = "connection closed during handshake (wrong secret?)";
+		text = "connection closed during handshake (wrong secret, "
+		    "or this node ID is already connected?)";
 	else if ((what & BEV_EVENT_EOF) && c->state >= CONN_GREETING &&
 	    c->state < CONN_WAITING)
 		text = "connection closed during handshake";

@@ -184,7 +184,7 @@ handshake_greeting(struct conn *c, const char *line, size_t len)
 		return handshake_refuse(c, "node %.100s answered there", node);
 	if ((p = peer_find(node)) != NULL && p->state == PEER_UP &&
 	    p->conn != c) {
-		log_debug("%s: %.100s already connected, not connecting again",
+		log_note("%s: %.100s already connected, not connecting again",
 		    c->addr, node);
 		conn_close(c, "already connected");
 		return -1;

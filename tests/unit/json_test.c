@@ -273,6 +273,47 @@ DEF_TEST(json, decode_after_error)
 	json_codec.decoder_free(d);
 }
 
+/*
+ * A frame split across many chunks reaches yajl in one piece: yajl's lexer
+ * copies a token that arrives in pieces again for every piece, so feeding
+ * it chunk by chunk made one long string cost time quadratic in its size.
+ */
+DEF_TEST(json, decode_large_frame_once)
+{
+	struct collect	 c;
+	const char	*s;
+	char		*text, *err;
+	size_t		 len, n, i, slen;
+	void		*d;
+	int		 r = 0;
+
+	n = 1024 * 1024;
+	text = malloc(n + 32);
+	len = (size_t)snprintf(text, 32, "[1][\"big\",\"");
+	memset(text + len, 'a', n);
+	len += n;
+	memcpy(text + len, "\"][2]", 6);
+	len += 5;
+
+	memset(&c, 0, sizeof c);
+	d = json_codec.decoder_new(n + 64);
+	for (i = 0; i < len && r == 0; i += 4096)
+		r = json_codec.decode(d, (const unsigned char *)text + i,
+		    len - i < 4096 ? len - i : 4096, collect_cb, &c, &err);
+	EXPECT_INT(0, r);
+	EXPECT_INT(3, c.n);
+	EXPECT_INT(3, json_decoder_parses(d));
+	if (c.n == 3) {
+		s = aemp_str_ptr(aemp_at(c.msgs[1], 1), &slen);
+		EXPECT_INT(n, slen);
+		EXPECT_TRUE(s != NULL && s[0] == 'a' && s[n - 1] == 'a');
+		EXPECT_STR("[2]", to_json(c.msgs[2]));
+	}
+	json_codec.decoder_free(d);
+	collect_free(&c);
+	free(text);
+}
+
 DEF_TEST(json, encode_frame)
 {
 	struct evbuffer	*eb;
@@ -389,6 +430,7 @@ main(void)
 	RUN_TEST(json, decode_stop);
 	RUN_TEST(json, decode_refuse);
 	RUN_TEST(json, decode_after_error);
+	RUN_TEST(json, decode_large_frame_once);
 	RUN_TEST(json, encode_frame);
 	RUN_TEST(json, relaxed);
 	RUN_TEST(json, pretty);
