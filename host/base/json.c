@@ -54,7 +54,7 @@ struct json_decoder {
 	size_t		 max_frame;
 	size_t		 frame_len;	/* bytes of the frame so far */
 	size_t		 depth;		/* scanner bracket depth */
-	unsigned char	*acc;		/* bytes of a frame split across chunks */
+	unsigned char	*acc;		/* a frame split across chunks */
 	size_t		 acc_len;
 	size_t		 acc_cap;
 	size_t		 parses;	/* yajl_parse calls, for the tests */

@@ -78,6 +78,7 @@ int		 seed_start(struct aemp_val *);
 void		 seed_shutdown(void);
 int		 seed_is_seed(const char *);
 const char	*seed_first_up(void);
+const char	*seed_refusal(void);
 void		 seed_node_event(const char *, int);
 
 /* global.c */
@@ -93,6 +94,7 @@ void		 dbclient_local_set(const char *, const char *,
 void		 dbclient_local_del(const char *, const char *);
 void		 dbclient_master_bound(void);
 void		 dbclient_lookup(const char *);
+void		 dbclient_lookups_fail(const char *);
 void		 dbclient_shutdown(void);
 
 #endif /* DB_H */

@@ -499,10 +499,35 @@ dbclient_lookup(const char *node)
 {
 	char	*id;
 
-	if (!db_running() || xasprintf(&id, "g_find %s", node) == -1)
+	if (!db_running())
+		return;
+	if (db_master() == NULL && seed_refusal() != NULL) {
+		net_not_found(node, seed_refusal());
+		return;
+	}
+	if (xasprintf(&id, "g_find %s", node) == -1)
 		return;
 	dbclient_req_add(id, aemp_pack("ss", "g_find", node));
 	free(id);
+}
+
+/* No master can answer (why): fail every lookup waiting for one. */
+void
+dbclient_lookups_fail(const char *why)
+{
+	struct dbclient_req	*r, *next;
+	const char		*node;
+
+	if (db_master() != NULL)
+		return;
+	for (r = TAILQ_FIRST(&dbc.reqs); r != NULL; r = next) {
+		next = TAILQ_NEXT(r, entry);
+		if (strncmp(r->id, "g_find ", 7) != 0)
+			continue;
+		node = r->id + 7;
+		net_not_found(node, why);
+		dbclient_req_del(r->id);
+	}
 }
 
 static int

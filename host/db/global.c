@@ -767,6 +767,28 @@ global_start(void)
 	g.gmon = aemp_db_mon("'g", global_gmon_cb, NULL);
 }
 
+/*
+ * Whether an owner other than this node lists node in "'g": this node's
+ * own entry for it is being deleted, and nobody else may still want it.
+ */
+static int
+global_listed_elsewhere(const char *node)
+{
+	const char		*self = kernel_node();
+	struct dbmap_ent	*e;
+	struct dbmap		*fam;
+
+	for (e = dbmap_next(&g.shards, NULL); e != NULL;
+	    e = dbmap_next(&g.shards, e)) {
+		if (e->len == strlen(self) && memcmp(e->key, self, e->len) == 0)
+			continue;
+		fam = global_sub_map(e->data, "'g", 2, 0);
+		if (fam != NULL && dbmap_find(fam, node, strlen(node)) != NULL)
+			return (1);
+	}
+	return (0);
+}
+
 /* A node came up (greet it as a global) or went down (forget it). */
 void
 global_node_event(const char *node, int up)
@@ -785,6 +807,16 @@ global_node_event(const char *node, int up)
 	}
 
 	global_disconnect(node);
+
+	/*
+	 * Its "'g" entries went with it (its shard, our own entry on the
+	 * way out): redialling it now would only fail with "no known
+	 * address".  It is dialled again once something is sent to it.
+	 */
+	if (!global_listed_elsewhere(node)) {
+		global_keep_del(node);
+		return;
+	}
 	if (global_has(&g.keep, node)) {
 		global_set_add(&g.keep_down, node);
 		global_keep_again();

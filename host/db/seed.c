@@ -5,7 +5,9 @@
  * 1.2 to 2.4 seconds and doubles up to monitor_timeout.  A seed that
  * turns out to be this node makes it global.  Ours: the timer runs until
  * every seed is up, so a connection that greeted but never came up (a
- * refused handshake) is dialled again after monitor_timeout.
+ * refused handshake) is dialled again after monitor_timeout.  While every
+ * seed refused us that way and none is up, lookups cannot be answered:
+ * they fail at once with the refusal instead of waiting for a master.
  */
 
 #include <sys/queue.h>
@@ -28,6 +30,9 @@ struct seed {
 #define SEED_GREETED	2	/* node known, waiting for it to be up */
 #define SEED_SELF	3	/* this node */
 	double			 since;
+	int			 up;		/* came up since it greeted */
+	char			*refused;	/* why its handshake failed */
+	struct aemp_guard	*mon;		/* its node port, greeted */
 };
 
 static TAILQ_HEAD(, seed) seeds = TAILQ_HEAD_INITIALIZER(seeds);
@@ -135,6 +140,29 @@ seed_up(struct seed *s)
 	aemp_snd(s->node, "s", "g_slave");
 }
 
+/* Its handshake failed after it greeted us, unless it came up. */
+static void
+seed_mon_cb(struct aemp_val *reason, void *arg)
+{
+	struct seed	*s = arg;
+	const char	*why;
+	char		*text;
+
+	if (s->up || s->state != SEED_GREETED)
+		return;
+	why = aemp_str_ptr(aemp_at(reason, 2), NULL);
+	if (why == NULL)
+		why = "handshake failed";
+	if (strncmp(why, "authentication refused: ", 24) == 0)
+		why += 24;
+
+	xasprintf(&text, "seed %.100s refused us: %.200s", s->node, why);
+	free(s->refused);
+	s->refused = text;
+	if ((why = seed_refusal()) != NULL)
+		dbclient_lookups_fail(why);
+}
+
 static void
 seed_connected(const char *addr, const char *node, void *arg)
 {
@@ -161,6 +189,9 @@ seed_connected(const char *addr, const char *node, void *arg)
 	s->node = xstrdup(node);
 	s->state = SEED_GREETED;
 	s->since = util_now();
+	s->up = 0;
+	aemp_guard_free(s->mon);
+	s->mon = aemp_mon(node, seed_mon_cb, s);
 
 	/* start its global service now; node-up sends this again */
 	aemp_snd(node, "s", "g_slave");
@@ -243,6 +274,9 @@ seed_node_event(const char *node, int up)
 		return;
 
 	if (up) {
+		s->up = 1;
+		free(s->refused);
+		s->refused = NULL;
 		seed_up(s);
 		return;
 	}
@@ -273,6 +307,27 @@ seed_first_up(void)
 	return (NULL);
 }
 
+/*
+ * Why no lookup can be answered: the refusal of the first seed when every
+ * seed that is not this node refused us and none is up; else NULL.
+ */
+const char *
+seed_refusal(void)
+{
+	struct seed	*s;
+	const char	*why = NULL;
+
+	TAILQ_FOREACH(s, &seeds, entry) {
+		if (s->state == SEED_SELF)
+			continue;
+		if (s->refused == NULL || s->up)
+			return (NULL);
+		if (why == NULL)
+			why = s->refused;
+	}
+	return (why);
+}
+
 /* Forget every seed and stop the timer. */
 void
 seed_shutdown(void)
@@ -281,6 +336,8 @@ seed_shutdown(void)
 
 	while ((s = TAILQ_FIRST(&seeds)) != NULL) {
 		TAILQ_REMOVE(&seeds, s, entry);
+		aemp_guard_free(s->mon);
+		free(s->refused);
 		free(s->addr);
 		free(s->node);
 		free(s);

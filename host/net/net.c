@@ -116,6 +116,17 @@ net_found(const char *node, struct aemp_val *addrs)
 	peer_found(p, addrs);
 }
 
+/* Fail a lookup for node at once, saying why no address is known. */
+void
+net_not_found(const char *node, const char *why)
+{
+	struct peer	*p;
+
+	if (net_evbase == NULL || (p = peer_find(node)) == NULL)
+		return;
+	peer_not_found(p, why);
+}
+
 /* Connect to addr whoever is there and tell cb who answered. */
 int
 net_connect_addr(const char *addr, net_addr_cb cb, void *arg)

@@ -51,6 +51,12 @@ void		 net_set_lookup(net_lookup_cb);
  */
 void		 net_found(const char *, struct aemp_val *);
 
+/*
+ * Answer a lookup when no address can be known: the node fails at once
+ * with "no known address: " and why.
+ */
+void		 net_not_found(const char *, const char *);
+
 /* Drop the connection to node with reason text, firing its monitors. */
 void		 net_disconnect(const char *, const char *);
 
@@ -148,6 +154,7 @@ void		 peer_gc_later(void);
 void		 peer_send(struct peer *, struct aemp_val *);
 void		 peer_connect(struct peer *);
 void		 peer_found(struct peer *, struct aemp_val *);
+void		 peer_not_found(struct peer *, const char *);
 void		 peer_fail_later(struct peer *, const char *);
 void		 peer_conn_ended(struct peer *, const char *, int);
 void		 peer_up(struct peer *, struct conn *);

@@ -260,6 +260,21 @@ peer_found(struct peer *p, struct aemp_val *addrs)
 	evtimer_add(p->next, &now);
 }
 
+/* No address of p can be known now (why): fail at once. */
+void
+peer_not_found(struct peer *p, const char *why)
+{
+	char	*text;
+
+	if (p->state != PEER_CONNECTING || !p->lookup)
+		return;
+	p->lookup = 0;
+
+	xasprintf(&text, "no known address: %s", why);
+	peer_fail_later(p, text);
+	free(text);
+}
+
 static void
 peer_next_cb(int fd, short events, void *arg)
 {

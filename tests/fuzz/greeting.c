@@ -71,7 +71,8 @@ fuzz_rebuild(const struct greeting *g)
 
 	auths = fuzz_split(g->auths);
 	framings = fuzz_split(g->framings);
-	line = greeting_build(g->node, auths, framings, "127.0.0.1:1", hb);
+	line = greeting_build(g->node, auths, framings, "127.0.0.1:1", hb,
+	    greeting_number(g, "tls") == 1);
 	greeting_parse(&back, line, strlen(line));
 	FUZZ_ASSERT(greeting_check(&back, &why) == 0);
 	FUZZ_ASSERT(strcmp(back.node, g->node) == 0);
