@@ -455,7 +455,7 @@ conn_send(struct conn *c, struct aemp_val *msg)
 {
 	struct aemp_val	*tail;
 	const char	*port;
-	size_t		 plen, len;
+	size_t		 plen, len, waiting;
 	int		 r;
 
 	if (c->state != CONN_DATA || c->fail_text != NULL)
@@ -481,12 +481,14 @@ conn_send(struct conn *c, struct aemp_val *msg)
 		return;
 	}
 
+	waiting = conn_queued(c);
 	len = evbuffer_get_length(conn_scratch);
 	conn_frame_push(c, len);
 	evbuffer_add_buffer(bufferevent_get_output(c->bev), conn_scratch);
 	c->last_write = conn_now();
 
-	if (conn_queued(c) > (size_t)net_setting("max_queue",
+	/* a frame with nothing waiting before it passes, however large */
+	if (waiting > 0 && conn_queued(c) > (size_t)net_setting("max_queue",
 	    CONN_DEFAULT_MAX_QUEUE)) {
 		log_error("%.100s: send queue limit reached", c->peer->id);
 		conn_close_later(c, "send queue limit");

@@ -21,6 +21,22 @@ rawpeer fits --port "$PA" --secret "$NET_SECRET" --node fits \
     --expect 1
 expect_log fits '^recv \["p","echo","y+"\]$'
 
+# One frame larger than max_queue passes when nothing waits before it,
+# even right behind a frame still being written.
+PB=$(free_port)
+start_node b b "$PB" set=max_frame=500000 set=max_queue=20000
+LARGE=$(python3 -c 'print("w" * 100000)')
+rawpeer large --port "$PB" --secret "$NET_SECRET" --node large \
+    --send '["","::echo","large#p","small"]' \
+    --send '["","::echo","large#p","'"$LARGE"'"]' --expect 2 --timeout 10
+expect_log large '^recv \["p","echo","small"\]$'
+expect_log large '^recv \["p","echo","w+"\]$'
+awk 'length($0) >= 100000 { n++ } END { exit n != 1 }' "$T/large.log" ||
+    fail "the large echo did not come back whole"
+if grep -q 'send queue limit' "$T/b.log"; then
+	fail "one large frame tripped the send queue limit"
+fi
+
 # A peer that asks for 8 MB of echoes and reads nothing.
 PAY=$(python3 -c 'print("z" * 8000)')
 rawpeer slow --port "$PA" --secret "$NET_SECRET" --node slow \
