@@ -126,7 +126,7 @@ cmd_config_setcert(struct cmd_ctx *ctx, const char *key, int argc,
     struct aemp_val **argv)
 {
 	struct config	*cfg;
-	const char	*path;
+	const char	*path, *why;
 	char		*pem = NULL;
 	size_t		 len = 0;
 
@@ -139,6 +139,10 @@ cmd_config_setcert(struct cmd_ctx *ctx, const char *key, int argc,
 		free(pem);
 		return aemp_cmd_error(ctx, "%s: %s", path,
 		    len == 0 && errno == 0 ? "empty" : strerror(errno));
+	}
+	if (tls_check(pem, &why) != 0) {
+		free(pem);
+		return aemp_cmd_error(ctx, "%s: %s", path, why);
 	}
 	config_set(cfg, ctx->target, "cert", aemp_str_n(pem, len));
 	free(pem);

@@ -224,6 +224,7 @@ void		 conn_free_all(void);
 
 /* tls.c */
 int		 tls_available(void);
+int		 tls_check(const char *, const char **);
 struct bufferevent *tls_wrap(struct bufferevent *, int);
 void		 tls_kick(struct bufferevent *);
 int		 tls_error(struct bufferevent *, char *, size_t);

@@ -65,30 +65,58 @@ tls_load_key(SSL_CTX *ctx, const char *pem)
 	return ok;
 }
 
+/* A context holding pem's certificate and key, or NULL and *why. */
 static SSL_CTX *
-tls_load(const char *pem)
+tls_load_ctx(const char *pem, const char **why)
 {
 	SSL_CTX	*ctx;
 
-	if ((ctx = SSL_CTX_new(TLS_method())) == NULL)
+	if ((ctx = SSL_CTX_new(TLS_method())) == NULL) {
+		*why = "cannot make a TLS context";
 		return NULL;
-	if (!tls_load_certs(ctx, pem)) {
-		log_error("cert: no usable certificate; TLS off");
-		goto bad;
 	}
-	if (!tls_load_key(ctx, pem)) {
-		log_error("cert: no private key matching the certificate; "
-		    "TLS off");
-		goto bad;
+	*why = NULL;
+	if (!tls_load_certs(ctx, pem))
+		*why = "no usable certificate";
+	else if (!tls_load_key(ctx, pem))
+		*why = "no private key matching the certificate";
+	ERR_clear_error();
+	if (*why != NULL) {
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+static SSL_CTX *
+tls_load(const char *pem)
+{
+	SSL_CTX		*ctx;
+	const char	*why;
+
+	if ((ctx = tls_load_ctx(pem, &why)) == NULL) {
+		log_error("cert: %s; TLS off", why);
+		return NULL;
 	}
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER |
 	    SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
 	log_info("cert: TLS certificate loaded");
 	return ctx;
-bad:
-	ERR_clear_error();
+}
+
+/*
+ * Check that pem holds a certificate and the private key that matches
+ * it.  Returns 0, or AEMP_ERR_INVAL with *why saying what is wrong.
+ */
+int
+tls_check(const char *pem, const char **why)
+{
+	SSL_CTX	*ctx;
+
+	if ((ctx = tls_load_ctx(pem, why)) == NULL)
+		return AEMP_ERR_INVAL;
 	SSL_CTX_free(ctx);
-	return NULL;
+	return 0;
 }
 
 /* 1 when a usable "cert" is configured (loaded on first use). */

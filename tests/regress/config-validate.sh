@@ -43,6 +43,24 @@ refused binds 'a:1,b:0' 'entry 2, "b:0"'
 refused binds '::1' 'entry 1, "::1"'
 refused binds '999.1.1.1:1' 'entry 1'
 refused binds 'a b:1' 'entry 1'
+
+# setcert wants a certificate and the private key that matches it.
+echo hello >"$T/junk.pem"
+refused setcert "$T/junk.pem" "$T/junk.pem: no usable certificate"
+openssl req -x509 -newkey rsa:2048 -days 1 -nodes -subj /CN=t \
+    -keyout "$T/k1.pem" -out "$T/c1.pem" >/dev/null 2>&1 || fail "openssl"
+openssl req -x509 -newkey rsa:2048 -days 1 -nodes -subj /CN=t \
+    -keyout "$T/k2.pem" -out "$T/c2.pem" >/dev/null 2>&1 || fail "openssl"
+cat "$T/c1.pem" >"$T/nokey.pem"
+refused setcert "$T/nokey.pem" "no private key matching the certificate"
+cat "$T/k2.pem" "$T/c1.pem" >"$T/mismatch.pem"
+refused setcert "$T/mismatch.pem" "no private key matching the certificate"
+cat "$T/k1.pem" "$T/c1.pem" >"$T/good.pem"
+$(vg_wrap aemp) "$AEMP" setcert "$T/good.pem" >"$T/out.log" 2>&1 ||
+    fail "a good cert was refused: $(cat "$T/out.log")"
+grep -q 'BEGIN CERTIFICATE' "$AEMP_RC" || fail "the cert was not stored"
+$(vg_wrap aemp) "$AEMP" delcert >"$T/out.log" 2>&1 || fail "delcert"
+cp "$AEMP_RC" "$T/orig"
 refused seeds 'a' 'entry 1, "a": must be HOST:PORT or a bare PORT'
 refused seeds 'a:*' 'entry 1, "a:*"'
 refused addseed 'x:70000' '"x:70000": must be HOST:PORT'
