@@ -64,37 +64,6 @@ sent_clear(void)
 		free(sent[--nsent]);
 }
 
-static char	 captured[8192];
-static int	 saved_fd = -1;
-static FILE	*capture_file;
-
-/* Send stderr (the log) to a file until capture_end. */
-static void
-capture_start(void)
-{
-	fflush(stderr);
-	capture_file = tmpfile();
-	saved_fd = dup(STDERR_FILENO);
-	dup2(fileno(capture_file), STDERR_FILENO);
-}
-
-/* Restore stderr; returns what was logged meanwhile. */
-static const char *
-capture_end(void)
-{
-	size_t	 n;
-
-	fflush(stderr);
-	dup2(saved_fd, STDERR_FILENO);
-	close(saved_fd);
-	rewind(capture_file);
-	n = fread(captured, 1, sizeof captured - 1, capture_file);
-	captured[n] = '\0';
-	fclose(capture_file);
-	fputs(captured, stderr);
-	return captured;
-}
-
 /* A networked node "me" with the fake hooks. */
 static void
 networked(void)

@@ -20,33 +20,6 @@
 #include "base.h"
 #include "testing.h"
 
-static char	 captured[8192];
-static int	 saved_fd = -1;
-static FILE	*capture_file;
-
-static void
-capture_start(void)
-{
-	fflush(stderr);
-	capture_file = tmpfile();
-	saved_fd = dup(STDERR_FILENO);
-	dup2(fileno(capture_file), STDERR_FILENO);
-}
-
-static const char *
-capture_end(void)
-{
-	size_t	 n;
-
-	dup2(saved_fd, STDERR_FILENO);
-	close(saved_fd);
-	rewind(capture_file);
-	n = fread(captured, 1, sizeof captured - 1, capture_file);
-	captured[n] = '\0';
-	fclose(capture_file);
-	return captured;
-}
-
 static int
 matches(const char *re, const char *s)
 {

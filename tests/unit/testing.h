@@ -13,6 +13,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static int	 testing_failures;
 static int	 testing_current_failed;
@@ -62,5 +63,36 @@ static int	 testing_current_failed;
 			EXPECT_FAIL("%s: expected \"%s\", got \"%s\"",	\
 			    #actual, e_, a_ ? a_ : "(null)");		\
 	} while (0)
+
+static char	 testing_captured[8192];
+static int	 testing_saved_fd = -1;
+static FILE	*testing_capture_file;
+
+/* Send stderr (the log) to a file until capture_end. */
+static inline void
+capture_start(void)
+{
+	fflush(stderr);
+	testing_capture_file = tmpfile();
+	testing_saved_fd = dup(STDERR_FILENO);
+	dup2(fileno(testing_capture_file), STDERR_FILENO);
+}
+
+/* Restore stderr; returns what was written to it meanwhile. */
+static inline const char *
+capture_end(void)
+{
+	size_t	 n;
+
+	fflush(stderr);
+	dup2(testing_saved_fd, STDERR_FILENO);
+	close(testing_saved_fd);
+	rewind(testing_capture_file);
+	n = fread(testing_captured, 1, sizeof testing_captured - 1,
+	    testing_capture_file);
+	testing_captured[n] = '\0';
+	fclose(testing_capture_file);
+	return testing_captured;
+}
 
 #endif /* TESTING_H */
